@@ -1,0 +1,110 @@
+// The closed set of error codes that may cross a boundary (IPC, HTTP, CLI output).
+// Each code has a kind (what the person can do about it) and a Dutch + English message in
+// error-messages.ts; adding a code here without a message there is a type error.
+
+export type ErrorKind = 'retry' | 'cancel' | 'fatal';
+
+export const ERROR_KINDS = {
+  // Card host and readers
+  ERR_CARD_HOST_RESTARTED: 'retry',
+  ERR_CARD_HOST_TIMEOUT: 'retry',
+  ERR_CARD_HOST_UNAVAILABLE: 'fatal',
+  ERR_CARD_PCSC_UNAVAILABLE: 'retry',
+  ERR_CARD_NO_READER: 'retry',
+  ERR_CARD_READER_NOT_FOUND: 'retry',
+  ERR_CARD_NOT_PRESENT: 'retry',
+  ERR_CARD_REMOVED: 'retry',
+  ERR_CARD_BUSY: 'retry',
+  ERR_CARD_MIDDLEWARE_MISSING: 'fatal',
+  ERR_CARD_MIDDLEWARE_FAILED: 'fatal',
+  ERR_CARD_TOKEN_NOT_FOUND: 'retry',
+  ERR_CARD_TOKEN_AMBIGUOUS: 'cancel',
+  ERR_CARD_NO_AUTH_CERTIFICATE: 'fatal',
+  ERR_CARD_KEY_NOT_FOUND: 'fatal',
+  ERR_CARD_SIGN_FAILED: 'retry',
+  ERR_CARD_KEY_SIZE_UNSUPPORTED_BY_READER: 'fatal',
+  ERR_CARD_UNKNOWN: 'fatal',
+  // PIN
+  ERR_PIN_INCORRECT: 'retry',
+  ERR_PIN_LOCKED: 'fatal',
+  ERR_PIN_FORMAT: 'retry',
+  ERR_PIN_CANCELLED: 'cancel',
+  ERR_PIN_TIMEOUT: 'retry',
+  // Certificates (UZI parser and chain verification)
+  ERR_CERT_MALFORMED: 'fatal',
+  ERR_CERT_NOT_UZI: 'fatal',
+  ERR_CERT_UZI_VALUE_NOT_IA5: 'fatal',
+  ERR_CERT_UZI_FIELD_COUNT: 'fatal',
+  ERR_CERT_UZI_VERSION: 'fatal',
+  ERR_CERT_UZI_OID_CA_UNKNOWN: 'fatal',
+  ERR_CERT_UZI_NUMBER_INVALID: 'fatal',
+  ERR_CERT_UZI_CARD_TYPE_INVALID: 'fatal',
+  ERR_CERT_UZI_URA_INVALID: 'fatal',
+  ERR_CERT_UZI_ROLE_INVALID: 'fatal',
+  ERR_CERT_UZI_AGB_INVALID: 'fatal',
+  ERR_CERT_EXPIRED: 'fatal',
+  ERR_CERT_NOT_YET_VALID: 'fatal',
+  ERR_CERT_REVOKED: 'fatal',
+  ERR_CERT_REVOCATION_UNKNOWN: 'fatal',
+  ERR_CERT_UNKNOWN_CA: 'fatal',
+  ERR_CERT_CHAIN_INVALID: 'fatal',
+  ERR_CERT_KEY_USAGE: 'fatal',
+  // Settings, IPC, generic
+  ERR_SETTINGS_INVALID: 'retry',
+  ERR_IPC_INVALID_INPUT: 'fatal',
+  ERR_IPC_FORBIDDEN_SENDER: 'fatal',
+  ERR_IPC_UNKNOWN_CHANNEL: 'fatal',
+  ERR_INTERNAL: 'fatal',
+} as const satisfies Record<string, ErrorKind>;
+
+export type ErrorCode = keyof typeof ERROR_KINDS;
+
+export const ERROR_CODES = Object.keys(ERROR_KINDS) as ErrorCode[];
+
+export function isErrorCode(value: unknown): value is ErrorCode {
+  return typeof value === 'string' && Object.prototype.hasOwnProperty.call(ERROR_KINDS, value);
+}
+
+export function kindOf(code: ErrorCode): ErrorKind {
+  return ERROR_KINDS[code];
+}
+
+/** The one error class of the product. `detail` is for logs and support, never shown as the message. */
+export class AppError extends Error {
+  readonly code: ErrorCode;
+  readonly kind: ErrorKind;
+  readonly detail: Record<string, unknown> | undefined;
+
+  constructor(code: ErrorCode, detail?: Record<string, unknown>, options?: { cause?: unknown }) {
+    super(code, options);
+    this.name = 'AppError';
+    this.code = code;
+    this.kind = ERROR_KINDS[code];
+    this.detail = detail;
+  }
+
+  toJSON(): SerializedError {
+    return { code: this.code, kind: this.kind, ...(this.detail ? { detail: this.detail } : {}) };
+  }
+}
+
+export interface SerializedError {
+  code: ErrorCode;
+  kind: ErrorKind;
+  detail?: Record<string, unknown>;
+}
+
+export function serializeError(err: unknown): SerializedError {
+  if (err instanceof AppError) return err.toJSON();
+  return { code: 'ERR_INTERNAL', kind: 'fatal', detail: { message: err instanceof Error ? err.message : String(err) } };
+}
+
+export function deserializeError(e: SerializedError): AppError {
+  return new AppError(isErrorCode(e.code) ? e.code : 'ERR_INTERNAL', e.detail);
+}
+
+/** What crosses IPC and HTTP: never a thrown error. */
+export type Result<T> = { ok: true; value: T } | { ok: false; error: SerializedError };
+
+export const ok = <T>(value: T): Result<T> => ({ ok: true, value });
+export const fail = (err: unknown): Result<never> => ({ ok: false, error: serializeError(err) });
