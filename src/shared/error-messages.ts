@@ -168,6 +168,218 @@ export const ERROR_MESSAGES: Record<ErrorCode, Record<Language, string>> = {
     nl: 'Dit certificaat mag niet voor inloggen worden gebruikt. Gebruik het authenticatiecertificaat van de pas.',
     en: 'This certificate may not be used for logging in. Use the card’s authentication certificate.',
   },
+  ERR_TOKEN_SIZE: {
+    nl: 'Het antwoord van de app heeft een ongeldige grootte en is geweigerd. Werk ZORG-ID Desktop bij en probeer het opnieuw.',
+    en: 'The response from the app has an invalid size and was refused. Update ZORG-ID Desktop and try again.',
+  },
+  ERR_TOKEN_SCHEMA: {
+    nl: 'Het antwoord van de app is niet volgens het protocol opgebouwd. Werk ZORG-ID Desktop bij en probeer het opnieuw.',
+    en: 'The response from the app does not follow the protocol. Update ZORG-ID Desktop and try again.',
+  },
+  ERR_TOKEN_FORMAT_UNKNOWN: {
+    nl: 'Het portaal kent de tokenversie van deze app niet. Werk ZORG-ID Desktop bij.',
+    en: 'The portal does not know this app’s token version. Update ZORG-ID Desktop.',
+  },
+  ERR_TOKEN_REQUEST_UNKNOWN: {
+    nl: 'Deze aanvraag is onbekend bij het portaal. Start opnieuw vanaf de website.',
+    en: 'The portal does not know this request. Start again from the website.',
+  },
+  ERR_TOKEN_PURPOSE_MISMATCH: {
+    nl: 'Het doel van de ondertekening past niet bij de aanvraag. Start opnieuw vanaf de website.',
+    en: 'The purpose of the signature does not match the request. Start again from the website.',
+  },
+  ERR_TOKEN_ORIGIN_MISMATCH: {
+    nl: 'Deze aanvraag is voor een ander portaal bedoeld en is geweigerd.',
+    en: 'This request is meant for another portal and was refused.',
+  },
+  ERR_TOKEN_REQUEST_EXPIRED: {
+    nl: 'De aanvraag is verlopen (na 5 minuten). Start opnieuw vanaf de website.',
+    en: 'The request has expired (after 5 minutes). Start again from the website.',
+  },
+  ERR_TOKEN_REQUEST_USED: {
+    nl: 'Deze aanvraag is al gebruikt. Start opnieuw vanaf de website.',
+    en: 'This request has already been used. Start again from the website.',
+  },
+  ERR_TOKEN_CERT_MALFORMED: {
+    nl: 'Het certificaat van de pas kon niet worden gelezen. Gebruik een geldige UZI-pas of ZORG-ID Smartcard.',
+    en: 'The card’s certificate could not be read. Use a valid UZI card or ZORG-ID Smartcard.',
+  },
+  ERR_TOKEN_CERT_EXPIRED: {
+    nl: 'Het certificaat van deze pas is verlopen. Vraag een nieuwe pas aan.',
+    en: 'The certificate of this card has expired. Request a new card.',
+  },
+  ERR_TOKEN_CERT_NOT_YET_VALID: {
+    nl: 'Het certificaat van deze pas is nog niet geldig. Controleer de datum en tijd van de computer of probeer het later opnieuw.',
+    en: 'The certificate of this card is not valid yet. Check the computer’s date and time or try again later.',
+  },
+  ERR_TOKEN_CERT_KEY_USAGE: {
+    nl: 'Er is met de verkeerde sleutel ondertekend (niet de authenticatiesleutel). Werk ZORG-ID Desktop bij.',
+    en: 'The wrong key was used to sign (not the authentication key). Update ZORG-ID Desktop.',
+  },
+  ERR_TOKEN_CERT_NOT_UZI: {
+    nl: 'Het certificaat is geen geldig UZI- of ZORG-ID-certificaat. Gebruik een UZI-pas of ZORG-ID Smartcard.',
+    en: 'The certificate is not a valid UZI or ZORG-ID certificate. Use an UZI card or ZORG-ID Smartcard.',
+  },
+  ERR_TOKEN_CARD_TYPE_NOT_ALLOWED: {
+    nl: 'Dit type pas is niet toegestaan voor deze handeling. Gebruik een UZI-zorgverlenerspas of medewerkerpas op naam.',
+    en: 'This card type is not allowed for this action. Use an UZI care provider card or named employee card.',
+  },
+  ERR_TOKEN_CERT_UNKNOWN_CA: {
+    nl: 'De pas is uitgegeven door een onbekende uitgever en wordt niet vertrouwd.',
+    en: 'The card was issued by an unknown issuer and is not trusted.',
+  },
+  ERR_TOKEN_CHAIN_INVALID: {
+    nl: 'De certificaatketen van de pas is ongeldig. Neem contact op met de uitgever van de pas.',
+    en: 'The card’s certificate chain is invalid. Contact the card issuer.',
+  },
+  ERR_TOKEN_CERT_REVOKED: {
+    nl: 'Het certificaat van deze pas is ingetrokken. Neem contact op met het UZI-register of uw beheerder.',
+    en: 'The certificate of this card has been revoked. Contact the UZI register or your administrator.',
+  },
+  ERR_TOKEN_REVOCATION_UNKNOWN: {
+    nl: 'Het portaal kon niet controleren of de pas is ingetrokken. Probeer het later opnieuw.',
+    en: 'The portal could not check whether the card has been revoked. Try again later.',
+  },
+  ERR_TOKEN_BROWSER_CODE_MISSING: {
+    nl: 'Het antwoord van de app mist de browserkoppeling. Werk ZORG-ID Desktop bij en start opnieuw vanaf de website.',
+    en: 'The app’s response lacks the browser binding. Update ZORG-ID Desktop and start again from the website.',
+  },
+  ERR_TOKEN_SIGNATURE_INVALID: {
+    nl: 'De ondertekening is ongeldig of hoort bij een andere aanvraag. Start opnieuw vanaf de website.',
+    en: 'The signature is invalid or belongs to another request. Start again from the website.',
+  },
+  ERR_TOKEN_URA_MISMATCH: {
+    nl: 'Het URA-nummer op de pas hoort niet bij deze organisatieregistratie. Gebruik een pas van de juiste organisatie.',
+    en: 'The URA number on the card does not belong to this organisation registration. Use a card of the right organisation.',
+  },
+  ERR_TOKEN_USER_UNKNOWN: {
+    nl: 'Er is geen ZORG-ID-account gekoppeld aan deze pas. Neem contact op met uw beheerder.',
+    en: 'No ZORG-ID account is linked to this card. Contact your administrator.',
+  },
+  ERR_TOKEN_USER_BLOCKED: {
+    nl: 'Uw ZORG-ID-account is geblokkeerd. Neem contact op met uw beheerder.',
+    en: 'Your ZORG-ID account is blocked. Contact your administrator.',
+  },
+  ERR_TOKEN_PURPOSE_NOT_SUPPORTED: {
+    nl: 'Dit portaal ondersteunt deze handeling (nog) niet.',
+    en: 'This portal does not support this action (yet).',
+  },
+  ERR_PORTAL_BAD_REQUEST: {
+    nl: 'Het portaal kreeg een ongeldig verzoek. Ververs de pagina en probeer het opnieuw.',
+    en: 'The portal received an invalid request. Refresh the page and try again.',
+  },
+  ERR_PORTAL_FORBIDDEN_ORIGIN: {
+    nl: 'Dit verzoek kwam niet van het portaal zelf en is geweigerd.',
+    en: 'This request did not come from the portal itself and was refused.',
+  },
+  ERR_PORTAL_HANDOFF_NOT_FOUND: {
+    nl: 'Deze aanvraag bestaat niet (meer). Start opnieuw vanaf de website.',
+    en: 'This request does not exist (any more). Start again from the website.',
+  },
+  ERR_PORTAL_HANDOFF_EXPIRED: {
+    nl: 'De aanvraag is verlopen (na 5 minuten). Start opnieuw vanaf de website.',
+    en: 'The request has expired (after 5 minutes). Start again from the website.',
+  },
+  ERR_PORTAL_HANDOFF_NOT_PENDING: {
+    nl: 'Deze aanvraag is al afgerond of geannuleerd. Start opnieuw vanaf de website.',
+    en: 'This request has already been finished or cancelled. Start again from the website.',
+  },
+  ERR_PORTAL_SESSION_MISMATCH: {
+    nl: 'Deze aanvraag is in een andere browser gestart en kan hier niet worden afgerond. Start opnieuw in deze browser.',
+    en: 'This request was started in another browser and cannot be finished here. Start again in this browser.',
+  },
+  ERR_PORTAL_BROWSER_CODE_INVALID: {
+    nl: 'De koppeling tussen deze browser en ZORG-ID Desktop klopt niet. Start opnieuw vanaf de website.',
+    en: 'The link between this browser and ZORG-ID Desktop does not match. Start again from the website.',
+  },
+  ERR_PORTAL_UNREACHABLE: {
+    nl: 'Het portaal is niet bereikbaar. Controleer de internetverbinding en probeer het opnieuw vanaf de website.',
+    en: 'The portal cannot be reached. Check the internet connection and try again from the website.',
+  },
+  ERR_PORTAL_TIMEOUT: {
+    nl: 'Het portaal reageerde niet op tijd. Probeer het over enkele ogenblikken opnieuw vanaf de website.',
+    en: 'The portal did not respond in time. Try again from the website in a few moments.',
+  },
+  ERR_PORTAL_BAD_RESPONSE: {
+    nl: 'Het portaal gaf een antwoord dat ZORG-ID Desktop niet begrijpt. Probeer het later opnieuw; blijft dit gebeuren, neem contact op met de beheerder van het portaal.',
+    en: 'The portal gave an answer ZORG-ID Desktop does not understand. Try again later; if this keeps happening, contact the portal’s administrator.',
+  },
+  ERR_HANDOFF_HOST_FORBIDDEN: {
+    nl: 'Dit verzoek aan ZORG-ID Desktop kwam via een onbekend adres en is geweigerd. Start opnieuw vanaf de website van het portaal.',
+    en: 'This request to ZORG-ID Desktop came through an unknown address and was refused. Start again from the portal’s website.',
+  },
+  ERR_HANDOFF_NOT_NAVIGATION: {
+    nl: 'Een webpagina probeerde ZORG-ID Desktop op de achtergrond te gebruiken. Dat is geweigerd. Start inloggen met de knop op de website van het portaal.',
+    en: 'A web page tried to use ZORG-ID Desktop in the background. This was refused. Start logging in with the button on the portal’s website.',
+  },
+  ERR_HANDOFF_PATH_UNKNOWN: {
+    nl: 'Dit adres kent ZORG-ID Desktop niet. Start opnieuw vanaf de website van het portaal.',
+    en: 'ZORG-ID Desktop does not know this address. Start again from the portal’s website.',
+  },
+  ERR_HANDOFF_METHOD_NOT_ALLOWED: {
+    nl: 'Dit soort verzoek neemt ZORG-ID Desktop niet aan. Start opnieuw vanaf de website van het portaal.',
+    en: 'ZORG-ID Desktop does not accept this kind of request. Start again from the portal’s website.',
+  },
+  ERR_HANDOFF_REQUEST_TOO_LARGE: {
+    nl: 'Het verzoek aan ZORG-ID Desktop was te groot en is geweigerd. Start opnieuw vanaf de website van het portaal.',
+    en: 'The request to ZORG-ID Desktop was too large and was refused. Start again from the portal’s website.',
+  },
+  ERR_HANDOFF_BODY_NOT_ALLOWED: {
+    nl: 'Het verzoek aan ZORG-ID Desktop bevatte gegevens die niet zijn toegestaan en is geweigerd. Start opnieuw vanaf de website van het portaal.',
+    en: 'The request to ZORG-ID Desktop carried data that is not allowed and was refused. Start again from the portal’s website.',
+  },
+  ERR_HANDOFF_REQUEST_TIMEOUT: {
+    nl: 'Het verzoek aan ZORG-ID Desktop kwam niet op tijd binnen. Probeer het opnieuw vanaf de website van het portaal.',
+    en: 'The request to ZORG-ID Desktop did not arrive in time. Try again from the portal’s website.',
+  },
+  ERR_HANDOFF_BAD_QUERY: {
+    nl: 'De link naar ZORG-ID Desktop is onvolledig of beschadigd. Start opnieuw vanaf de website van het portaal.',
+    en: 'The link to ZORG-ID Desktop is incomplete or damaged. Start again from the portal’s website.',
+  },
+  ERR_HANDOFF_PORTAL_NOT_ALLOWED: {
+    nl: 'Dit portaal staat niet in de lijst van vertrouwde portalen van ZORG-ID Desktop. Neem contact op met uw ICT-afdeling als u dit portaal wilt gebruiken.',
+    en: 'This portal is not on ZORG-ID Desktop’s list of trusted portals. Contact your IT department if you want to use this portal.',
+  },
+  ERR_HANDOFF_BUSY: {
+    nl: 'ZORG-ID Desktop is al bezig met een andere aanvraag. Rond die eerst af of annuleer hem in de app, en probeer het dan opnieuw.',
+    en: 'ZORG-ID Desktop is already handling another request. Finish or cancel it in the app first, then try again.',
+  },
+  ERR_HANDOFF_REQUEST_REUSED: {
+    nl: 'Deze aanvraag is al eerder door ZORG-ID Desktop behandeld. Start opnieuw vanaf de website van het portaal.',
+    en: 'ZORG-ID Desktop has already handled this request. Start again from the portal’s website.',
+  },
+  ERR_HANDOFF_REQUEST_MISMATCH: {
+    nl: 'De aanvraag hoort niet bij dit portaal en is geweigerd. Start opnieuw vanaf de website van het portaal.',
+    en: 'The request does not belong to this portal and was refused. Start again from the portal’s website.',
+  },
+  ERR_HANDOFF_PURPOSE_MISMATCH: {
+    nl: 'ZORG-ID Desktop kan deze handeling niet uitvoeren voor dit portaal. Start opnieuw vanaf de website; blijft dit gebeuren, neem contact op met de beheerder van het portaal.',
+    en: 'ZORG-ID Desktop cannot carry out this action for this portal. Start again from the website; if this keeps happening, contact the portal’s administrator.',
+  },
+  ERR_HANDOFF_REQUEST_EXPIRED: {
+    nl: 'De aanvraag is verlopen. Start opnieuw vanaf de website van het portaal.',
+    en: 'The request has expired. Start again from the portal’s website.',
+  },
+  ERR_HANDOFF_LISTENER_UNAVAILABLE: {
+    nl: 'ZORG-ID Desktop kan de koppeling met de browser niet openen, omdat de poorten bezet zijn. Sluit andere exemplaren van de app of neem contact op met uw ICT-afdeling.',
+    en: 'ZORG-ID Desktop cannot open the link with the browser because its ports are in use. Close other copies of the app or contact your IT department.',
+  },
+  ERR_STORE_UNAVAILABLE: {
+    nl: 'ZORG-ID Desktop kan zijn gegevensbestand niet openen. Start de app opnieuw; helpt dat niet, neem contact op met uw ICT-afdeling.',
+    en: 'ZORG-ID Desktop cannot open its data file. Restart the app; if that does not help, contact your IT department.',
+  },
+  ERR_STORE_SCHEMA_TOO_NEW: {
+    nl: 'Het gegevensbestand is gemaakt door een nieuwere versie van ZORG-ID Desktop. Installeer de nieuwste versie van de app.',
+    en: 'The data file was created by a newer version of ZORG-ID Desktop. Install the latest version of the app.',
+  },
+  ERR_STORE_MIGRATION_FAILED: {
+    nl: 'Het bijwerken van het gegevensbestand van ZORG-ID Desktop is mislukt; er is niets gewijzigd. Neem contact op met uw ICT-afdeling.',
+    en: 'Updating ZORG-ID Desktop’s data file failed; nothing was changed. Contact your IT department.',
+  },
+  ERR_STORE_AUDIT_RECORD_INVALID: {
+    nl: 'Een logregel werd geweigerd omdat hij gegevens bevatte die niet gelogd mogen worden. Neem contact op met support.',
+    en: 'A log record was refused because it contained data that must not be logged. Contact support.',
+  },
   ERR_SETTINGS_INVALID: {
     nl: 'Deze instelling is ongeldig. Controleer de invoer.',
     en: 'This setting is invalid. Check your input.',
@@ -183,6 +395,10 @@ export const ERROR_MESSAGES: Record<ErrorCode, Record<Language, string>> = {
   ERR_IPC_UNKNOWN_CHANNEL: {
     nl: 'De app kreeg een onbekend verzoek. Werk de app bij naar de nieuwste versie.',
     en: 'The app received an unknown request. Update the app to the latest version.',
+  },
+  ERR_DEMO_DISABLED: {
+    nl: 'De demopas is alleen beschikbaar in de demo (npm start). Gebruik een echte kaartlezer en pas.',
+    en: 'The demo card is only available in the demo (npm start). Use a real card reader and card.',
   },
   ERR_INTERNAL: {
     nl: 'Er ging iets onverwacht mis in de app. Probeer het opnieuw; blijft dit gebeuren, neem contact op met support en noem de foutcode.',

@@ -1,0 +1,76 @@
+// The SQLite store on a real file: WAL, numbered migrations that run once, and the compare-and-set
+// operations the handoff relies on.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { MIGRATIONS, openSqliteStore } from './sqlite-store';
+import type { HandoffRecord } from './store';
+
+let dir: string;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'zorgid-portal-store-'));
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+const request = (id: string): HandoffRecord => ({
+  id,
+  purpose: 'login',
+  challenge: 'c'.repeat(43),
+  origin: 'http://127.0.0.1:1',
+  ura: null,
+  returnUrl: `http://127.0.0.1:1/handoff/${id}/done`,
+  creatorSession: 'f'.repeat(64),
+  createdAt: 1,
+  expiresAt: 300_001,
+  state: 'pending',
+  fetchedAt: null,
+  usedAt: null,
+  browserCodeHash: null,
+  holder: null,
+  certSha256: null,
+  errorCode: null,
+  cardSessionId: null,
+  completedAt: null,
+});
+
+describe('portal SQLite store', () => {
+  it('opens in WAL mode and runs each numbered migration once', async () => {
+    const path = join(dir, 'p.sqlite');
+    const store = openSqliteStore(path);
+    await store.createHandoff(request('a'.repeat(22)));
+    await store.close();
+    const reopened = openSqliteStore(path);
+    expect(await reopened.getHandoff('a'.repeat(22))).toMatchObject({ state: 'pending' });
+    await reopened.close();
+    const db = new Database(path, { readonly: true });
+    expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
+    db.close();
+  });
+
+  it('marks a request used exactly once, and never a cancelled one', async () => {
+    const store = openSqliteStore(join(dir, 'p.sqlite'));
+    await store.createHandoff(request('b'.repeat(22)));
+    expect(await store.markHandoffUsed('b'.repeat(22), 10)).toBe(true);
+    expect(await store.markHandoffUsed('b'.repeat(22), 11)).toBe(false);
+    await store.createHandoff(request('c'.repeat(22)));
+    expect(await store.updateHandoff('c'.repeat(22), { state: 'cancelled' }, ['pending'])).toBe(true);
+    expect(await store.markHandoffUsed('c'.repeat(22), 12)).toBe(false);
+    expect(await store.updateHandoff('c'.repeat(22), { state: 'done' }, ['pending', 'card-read'])).toBe(false);
+    await store.close();
+  });
+
+  it('ends only the login sessions a card opened', async () => {
+    const store = openSqliteStore(join(dir, 'p.sqlite'));
+    const base = { createdAt: 1, expiresAt: 10_000, holder: null, endedAt: null, endReason: null };
+    await store.createSession({ ...base, id: 's1', kind: 'login', cardSessionId: 'card-1' });
+    await store.createSession({ ...base, id: 's2', kind: 'login', cardSessionId: 'card-2' });
+    expect(await store.endSessionsOfCard('card-1', 5, 'kaart-verwijderd')).toBe(1);
+    expect(await store.getSession('s1')).toMatchObject({ endedAt: 5, endReason: 'kaart-verwijderd' });
+    expect(await store.getSession('s2')).toMatchObject({ endedAt: null });
+    expect(await store.endSessionsOfCard('card-1', 6, 'kaart-verwijderd')).toBe(0);
+    await store.close();
+  });
+});

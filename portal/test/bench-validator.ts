@@ -1,0 +1,81 @@
+// Validator cost per token with a warm cache, against one raw RSA `crypto.verify` (the floor: every
+// token needs at least that). For `npm run bench` (bench/ can import `benchValidator`) and its test.
+import { createPrivateKey, createPublicKey, randomBytes, sign, verify } from 'node:crypto';
+import { toBase64Url } from '../../src/shared/handoff-token';
+import type { CardLabPki } from '../../test/card-lab/pki';
+import { createValidator, type HandoffRequestView } from '../validator';
+import { LAB_VALID_AT, labCrls, labTrust, loadLab, newBrowserCode, signLabToken } from './lab-tokens';
+
+export interface ValidatorBench {
+  iterations: number;
+  /** Caches warm; the same card again (chain remembered). */
+  validatorMsPerToken: number;
+  /** Caches warm but the chain built anew each time (a card the portal has not seen yet). */
+  validatorNewCardMsPerToken: number;
+  rawVerifyMsPerToken: number;
+  /** validator / raw verify */
+  ratio: number;
+}
+
+const ORIGIN = 'https://portaal.zorgid.test';
+
+export async function benchValidator(options: { iterations?: number; pki?: CardLabPki } = {}): Promise<ValidatorBench> {
+  const iterations = options.iterations ?? 200;
+  const pki = options.pki ?? (await loadLab());
+  const warm = await timeValidator(pki, iterations, 1000);
+  const newCard = await timeValidator(pki, iterations, 0);
+
+  const auth = pki.cards['Z-huisarts'].auth!;
+  const publicKey = createPublicKey({ key: auth.spkiDer, format: 'der', type: 'spki' });
+  const privateKey = createPrivateKey({ key: auth.keyPkcs8Der, format: 'der', type: 'pkcs8' });
+  const data = randomBytes(32);
+  const sig = sign('sha256', data, privateKey);
+  const t1 = performance.now();
+  for (let i = 0; i < iterations; i++) verify('sha256', data, publicKey, sig);
+  const rawMs = (performance.now() - t1) / iterations;
+
+  return { iterations, validatorMsPerToken: warm, validatorNewCardMsPerToken: newCard, rawVerifyMsPerToken: rawMs, ratio: warm / rawMs };
+}
+
+async function timeValidator(pki: CardLabPki, iterations: number, chainCacheSize: number): Promise<number> {
+  const now = LAB_VALID_AT.getTime();
+  const requests = new Map<string, HandoffRequestView>();
+  const validator = createValidator({
+    ...labTrust(pki),
+    crls: labCrls(pki),
+    clock: () => now,
+    chainCacheSize,
+    requests: {
+      find: (id) => requests.get(id) ?? null,
+      markUsed: (id, at) => {
+        const r = requests.get(id);
+        if (!r || r.usedAt !== null) return false;
+        r.usedAt = at;
+        return true;
+      },
+    },
+  });
+
+  // Every token answers its own request (single use); signing happens outside the timed part.
+  const tokens: Array<{ id: string; body: string }> = [];
+  for (let i = 0; i < iterations + 1; i++) {
+    const req: HandoffRequestView = {
+      id: toBase64Url(randomBytes(16)),
+      purpose: 'login',
+      challenge: toBase64Url(randomBytes(32)),
+      origin: ORIGIN,
+      ura: null,
+      expiresAt: now + 300_000,
+      usedAt: null,
+    };
+    requests.set(req.id, req);
+    tokens.push({ id: req.id, body: JSON.stringify(signLabToken({ pki, card: 'Z-huisarts', request: req, browserCode: newBrowserCode() })) });
+  }
+  // Warm the caches (CRLs parsed and verified, issuer parsed).
+  const first = tokens.shift()!;
+  await validator.validate(first.body, { requestId: first.id, origin: ORIGIN });
+
+  const t0 = performance.now();
+  for (const t of tokens) await validator.validate(t.body, { requestId: t.id, origin: ORIGIN });
+  return (performance.now() - t0) / iterations;
+}
