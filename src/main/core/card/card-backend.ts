@@ -1,0 +1,209 @@
+// The CardService itself: reader monitor (PC/SC) + token access (PKCS#11) + UZI parser, one card
+// operation at a time per reader. Runs inside the card host (host/card-host-entry.ts) and, for unit
+// tests, in-process.
+import type { CardEvent, CardReading, ReaderState, UziHolder } from '../../../shared/domain';
+import { AppError, serializeError, type SerializedError } from '../../../shared/errors';
+import type { CardService, SignRequest } from './card-port';
+import { certificateFacts, pickAuthenticationCertificate } from './certificate-usage';
+import type { ReaderMonitor } from './pcsc-adapter';
+import type { TokenAccess, TokenSlot } from './token-access';
+
+export interface CardBackendDeps {
+  /** null: no PC/SC at all (SoftHSM-only setups); readers then come from PKCS#11 alone. */
+  monitor: ReaderMonitor | null;
+  /** Opened on first use, so a missing middleware shows on read/sign, not at start. */
+  tokens: () => TokenAccess;
+  parseHolder?: (der: Buffer) => UziHolder;
+  clock: () => number;
+  /**
+   * Open the middleware now rather than on the first call: loading it, C_Initialize and OpenSC's first
+   * card detection take seconds, which would otherwise land on the person's first read.
+   */
+  warmUp?: boolean;
+  /** After an insert OpenSC needs ~1.5 s before the token shows (build-notes.md); wait that long for it. */
+  tokenWaitMs?: number;
+  /** How long a failed call waits for PC/SC to report a pull before the middleware's error stands. */
+  removalSettleMs?: number;
+}
+
+/**
+ * card-lab.md "How the app finds the token for a reader": the slot whose description names the reader
+ * (SafeSign, OpenSC); else the only token not named after another reader; else the person chooses.
+ */
+export function matchSlot(reader: string, slots: readonly TokenSlot[], knownReaders: readonly string[]): TokenSlot {
+  const exact = slots.filter((s) => s.description === reader);
+  if (exact.length === 1) return exact[0]!;
+  const named = slots.filter((s) => s.description.includes(reader));
+  if (named.length === 1) return named[0]!;
+  if (named.length > 1) throw new AppError('ERR_CARD_TOKEN_AMBIGUOUS', { reader, tokens: named.map((s) => s.tokenLabel) });
+  const others = knownReaders.filter((r) => r !== reader && !reader.includes(r));
+  const unclaimed = slots.filter((s) => !others.some((r) => s.description.includes(r)));
+  if (unclaimed.length === 1) return unclaimed[0]!;
+  if (unclaimed.length > 1) throw new AppError('ERR_CARD_TOKEN_AMBIGUOUS', { reader, tokens: unclaimed.map((s) => s.tokenLabel) });
+  throw new AppError('ERR_CARD_TOKEN_NOT_FOUND', { reader });
+}
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+export function createCardBackend(deps: CardBackendDeps): CardService {
+  const { monitor, clock } = deps;
+  const tokenWaitMs = deps.tokenWaitMs ?? 3000;
+  const removalSettleMs = deps.removalSettleMs ?? 700;
+  const listeners = new Set<(event: CardEvent) => void>();
+  const queues = new Map<string, Promise<unknown>>();
+  let tokens: TokenAccess | undefined;
+  const tokenAccess = () => (tokens ??= deps.tokens());
+
+  if (deps.warmUp) {
+    void Promise.resolve()
+      .then(() => tokenAccess().listTokens())
+      .catch(() => undefined);
+  }
+
+  const unwatch = monitor?.subscribe((event) => {
+    for (const l of [...listeners]) l(event);
+  });
+
+  // One card operation at a time per reader: a second read during a signature waits its turn.
+  const serialised = <T>(reader: string, op: () => Promise<T>): Promise<T> => {
+    const prev = queues.get(reader) ?? Promise.resolve();
+    const next = prev.then(op, op);
+    const tail = next.catch(() => undefined);
+    queues.set(reader, tail);
+    void tail.then(() => {
+      if (queues.get(reader) === tail) queues.delete(reader);
+    });
+    return next;
+  };
+
+  const pcscView = (reader: string): { known: boolean; state: ReaderState | undefined; names: string[] } => {
+    if (!monitor || monitor.serviceError()) return { known: false, state: undefined, names: [] };
+    const all = monitor.readers();
+    const state = all.find((r) => r.name === reader);
+    return { known: state !== undefined, state, names: all.map((r) => r.name) };
+  };
+
+  const findSlot = async (reader: string): Promise<TokenSlot> => {
+    if (monitor) await monitor.ready();
+    const started = Date.now();
+    for (;;) {
+      const view = pcscView(reader);
+      if (view.state && !view.state.present) throw new AppError('ERR_CARD_NOT_PRESENT', { reader });
+      const slots = await tokenAccess().listTokens();
+      try {
+        return matchSlot(reader, slots, view.names);
+      } catch (e) {
+        const waitable = e instanceof AppError && e.code === 'ERR_CARD_TOKEN_NOT_FOUND';
+        // A card PC/SC sees may still be in OpenSC's detection; a reader PC/SC never heard of won't be.
+        if (!waitable || !view.state?.present || Date.now() - started > tokenWaitMs) {
+          if (waitable && !view.known && monitor && !monitor.serviceError()) throw new AppError('ERR_CARD_READER_NOT_FOUND', { reader });
+          throw e;
+        }
+        await sleep(250);
+      }
+    }
+  };
+
+  // What the middleware says when a card is pulled mid-call varies (CKR_DEVICE_ERROR, _FUNCTION_FAILED,
+  // …). When PC/SC sees the reader empty, "the card was removed" is the truth the person can act on.
+  const CLEAR_ANSWERS = new Set<string>([
+    'ERR_PIN_INCORRECT', 'ERR_PIN_LOCKED', 'ERR_PIN_FORMAT', 'ERR_PIN_CANCELLED', 'ERR_CARD_REMOVED',
+    'ERR_CARD_NOT_PRESENT', 'ERR_CARD_READER_NOT_FOUND', 'ERR_CARD_TOKEN_AMBIGUOUS', 'ERR_CERT_KEY_USAGE',
+    'ERR_CARD_MIDDLEWARE_MISSING',
+  ]);
+  const explainFailure = async (reader: string, err: unknown): Promise<unknown> => {
+    if (!(err instanceof AppError) || CLEAR_ANSWERS.has(err.code) || !pcscView(reader).known) return err;
+    // pcscd notices a pull ~0.3–0.5 s later (build-notes.md).
+    for (let waited = 0; waited <= removalSettleMs; waited += 100) {
+      if (!pcscView(reader).state?.present) return new AppError('ERR_CARD_REMOVED', { reader, middleware: err.code, ...err.detail }, { cause: err });
+      await sleep(100);
+    }
+    return err;
+  };
+
+  return {
+    subscribe(listener) {
+      listeners.add(listener);
+      const down = monitor?.serviceError();
+      if (down) listener({ type: 'service', status: 'down', error: down });
+      listener({ type: 'readers', readers: monitor?.readers() ?? [] });
+      return () => listeners.delete(listener);
+    },
+
+    async readers() {
+      if (!monitor) return [];
+      await monitor.ready();
+      const down = monitor.serviceError();
+      if (down) throw new AppError(down.code, down.detail);
+      return monitor.readers();
+    },
+
+    read(reader) {
+      return serialised(reader, async (): Promise<CardReading> => {
+        const slot = await findSlot(reader);
+        const certificates = await tokenAccess()
+          .readCertificates(slot.slotId)
+          .catch(async (e: unknown) => {
+            throw await explainFailure(reader, e);
+          });
+        const auth = pickAuthenticationCertificate(certificates);
+        let holder: UziHolder | null = null;
+        let holderError: SerializedError | null = null;
+        let validity: CardReading['validity'] = null;
+        if (!auth) {
+          holderError = new AppError('ERR_CARD_NO_AUTH_CERTIFICATE', { reader }).toJSON();
+        } else {
+          const der = Buffer.from(auth.der, 'base64');
+          const facts = certificateFacts(der);
+          const now = clock();
+          validity = now < facts.notBefore.getTime() ? 'not-yet-valid' : now > facts.notAfter.getTime() ? 'expired' : 'valid';
+          if (deps.parseHolder) {
+            try {
+              holder = deps.parseHolder(der);
+            } catch (e) {
+              holderError = serializeError(e);
+            }
+          }
+        }
+        return {
+          reader,
+          slotId: slot.slotId,
+          tokenLabel: slot.tokenLabel,
+          tokenSerial: slot.tokenSerial,
+          pin: slot.pin,
+          certificates,
+          authCertificateId: auth?.id ?? null,
+          holder,
+          holderError,
+          validity,
+        };
+      });
+    },
+
+    sign(request: SignRequest) {
+      return serialised(request.reader, async () => {
+        try {
+          const slot = await findSlot(request.reader);
+          return await tokenAccess().sign({
+            slotId: slot.slotId,
+            certificateId: request.certificateId,
+            mechanism: request.mechanism,
+            data: request.data,
+            pin: request.pin,
+          });
+        } catch (e) {
+          throw await explainFailure(request.reader, e);
+        } finally {
+          request.pin.fill(0);
+        }
+      });
+    },
+
+    async close() {
+      unwatch?.();
+      listeners.clear();
+      await monitor?.close();
+      await tokens?.close();
+    },
+  };
+}

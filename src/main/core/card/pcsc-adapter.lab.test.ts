@@ -1,0 +1,178 @@
+// The reader monitor against the real pcsclite → pcscd → vpcd path with the card lab's virtual cards.
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { CardEvent } from '../../../shared/domain';
+import { startCardLab, type CardLab } from '../../../../test/card-lab/controller';
+import { ensurePcscd, requireLab, restartPcscd, stopPcscd, type PcscdHandle } from '../../../../test/card-lab/pcscd';
+import { startReaderMonitor, type ReaderMonitor } from './pcsc-adapter';
+
+const lab = requireLab();
+const R0 = 'Virtual PCD 00 00';
+const R1 = 'Virtual PCD 00 01';
+const UZI_ATR = '3B FD 18 00 FF 81 31 FE 45 43 49 42 47 55 5A 49 4A 32 41 30 38 31 58';
+
+/** Collects monitor events and waits for one matching a predicate (from now on). */
+function recorder(monitor: ReaderMonitor) {
+  const events: CardEvent[] = [];
+  const waiters: Array<{ pred: (e: CardEvent) => boolean; resolve: (e: CardEvent) => void }> = [];
+  monitor.subscribe((e) => {
+    events.push(e);
+    for (const w of [...waiters]) {
+      if (w.pred(e)) {
+        waiters.splice(waiters.indexOf(w), 1);
+        w.resolve(e);
+      }
+    }
+  });
+  return {
+    events,
+    next<T extends CardEvent>(pred: (e: CardEvent) => e is T, timeoutMs = 5000, what = 'event'): Promise<T> {
+      return new Promise<T>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`no ${what} within ${timeoutMs} ms`)), timeoutMs);
+        waiters.push({ pred, resolve: (e) => (clearTimeout(timer), resolve(e as T)) });
+      });
+    },
+  };
+}
+
+const isInserted = (reader: string) => (e: CardEvent): e is Extract<CardEvent, { type: 'inserted' }> => e.type === 'inserted' && e.reader === reader;
+const isRemoved = (reader: string) => (e: CardEvent): e is Extract<CardEvent, { type: 'removed' }> => e.type === 'removed' && e.reader === reader;
+const isService = (status: 'up' | 'down') => (e: CardEvent): e is Extract<CardEvent, { type: 'service' }> => e.type === 'service' && e.status === status;
+
+describe.skipIf(lab.skip)(lab.title('reader monitor over pcsclite (card lab)'), () => {
+  let pcscd: PcscdHandle;
+  let cards: CardLab;
+  let monitor: ReaderMonitor;
+  let rec: ReturnType<typeof recorder>;
+
+  beforeAll(async () => {
+    pcscd = await ensurePcscd();
+    cards = await startCardLab();
+    monitor = startReaderMonitor({ retryMs: 300, maxRetryMs: 1000 });
+    rec = recorder(monitor);
+    await monitor.ready();
+  });
+
+  afterEach(async () => {
+    await cards.remove({ reader: 0 });
+    await cards.remove({ reader: 1 });
+  });
+
+  afterAll(async () => {
+    await monitor?.close();
+    await cards?.close();
+    if (pcscd?.started) await stopPcscd();
+  });
+
+  it('lists both readers, empty, without reporting a removal for an empty reader at start', () => {
+    expect(monitor.serviceError()).toBeNull();
+    expect(monitor.readers()).toEqual([
+      { name: R0, present: false, atr: null, family: null, cardName: null },
+      { name: R1, present: false, atr: null, family: null, cardName: null },
+    ]);
+    expect(rec.events.some((e) => e.type === 'removed' || e.type === 'inserted')).toBe(false);
+  });
+
+  it('reports an inserted UZI-pas with its ATR and family, then its removal', async () => {
+    const inserted = rec.next(isInserted(R0));
+    await cards.insert('Z-huisarts', { reader: 0, waitForPcscd: false });
+    const ev = await inserted;
+    expect(ev.atr).toBe(UZI_ATR);
+    expect(ev.family).toBe('uzi');
+    expect(monitor.readers().find((r) => r.name === R0)).toMatchObject({ present: true, atr: UZI_ATR, family: 'uzi', cardName: 'UZI-pas' });
+
+    const removed = rec.next(isRemoved(R0));
+    await cards.remove({ reader: 0 });
+    await removed;
+    expect(monitor.readers().find((r) => r.name === R0)).toMatchObject({ present: false, atr: null });
+  });
+
+  it('follows two readers with two cards at once', async () => {
+    const in0 = rec.next(isInserted(R0));
+    const in1 = rec.next(isInserted(R1));
+    await cards.insert('Z-huisarts', { reader: 0, waitForPcscd: false });
+    await cards.insert('N-medewerker', { reader: 1, waitForPcscd: false });
+    await Promise.all([in0, in1]);
+    const last = [...rec.events].reverse().find((e) => e.type === 'readers');
+    expect(last).toMatchObject({ type: 'readers', readers: [{ name: R0, present: true }, { name: R1, present: true }] });
+
+    const out1 = rec.next(isRemoved(R1));
+    await cards.remove({ reader: 1 });
+    await out1;
+    expect(monitor.readers().map((r) => r.present)).toEqual([true, false]);
+  });
+
+  it('names a card with an unknown ATR "Onbekende pas" (family unknown)', async () => {
+    const inserted = rec.next(isInserted(R1));
+    await cards.insert('Z-huisarts', { reader: 1, atr: '3B 02 14 50', waitForPcscd: false });
+    const ev = await inserted;
+    expect(ev).toMatchObject({ atr: '3B 02 14 50', family: 'unknown' });
+    expect(monitor.readers().find((r) => r.name === R1)).toMatchObject({ family: 'unknown', cardName: 'Onbekende pas' });
+  });
+
+  it('reports pcscd going away and recovers by itself when it is back', async () => {
+    const down = rec.next(isService('down'), 8000, 'service down');
+    const up = rec.next(isService('up'), 15000, 'service up');
+    const restarted = restartPcscd();
+    const d = await down;
+    expect(d.error?.code).toBe('ERR_CARD_PCSC_UNAVAILABLE');
+    expect(monitor.readers()).toEqual([]);
+    await restarted;
+    await up;
+    // Both readers come back, and a card inserted now is seen.
+    await rec.next((e): e is CardEvent => e.type === 'readers' && e.readers.length === 2, 5000, 'both readers').catch(() => undefined);
+    expect(monitor.readers().map((r) => r.name)).toEqual([R0, R1]);
+    const inserted = rec.next(isInserted(R0));
+    await cards.insert('Z-huisarts', { reader: 0, waitForPcscd: false });
+    await inserted;
+  });
+
+  it('starts without pcscd (service down, no readers) and comes up when pcscd starts', async () => {
+    await stopPcscd();
+    const cold = startReaderMonitor({ retryMs: 200, maxRetryMs: 500 });
+    try {
+      const coldRec = recorder(cold);
+      await cold.ready();
+      expect(cold.serviceError()?.code).toBe('ERR_CARD_PCSC_UNAVAILABLE');
+      expect(cold.readers()).toEqual([]);
+      const up = coldRec.next(isService('up'), 15000, 'service up');
+      await ensurePcscd();
+      await up;
+      await coldRec.next((e): e is CardEvent => e.type === 'readers' && e.readers.length === 2, 5000, 'both readers').catch(() => undefined);
+      expect(cold.readers().map((r) => r.name)).toEqual([R0, R1]);
+    } finally {
+      await cold.close();
+    }
+  });
+
+  it('measures insert → event latency', async () => {
+    // A card pulled and put back faster than pcscd polls is never seen as gone: start from a seen-empty reader.
+    for (let i = 0; i < 50 && monitor.readers().find((r) => r.name === R0)?.present; i++) await new Promise((r) => setTimeout(r, 100));
+    const samples: number[] = [];
+    for (let i = 0; i < 10; i++) {
+      const inserted = rec.next(isInserted(R0));
+      const t0 = performance.now();
+      await cards.insert('Z-huisarts', { reader: 0, waitForPcscd: false });
+      await inserted;
+      samples.push(performance.now() - t0);
+      const removed = rec.next(isRemoved(R0));
+      await cards.remove({ reader: 0 });
+      await removed;
+    }
+    samples.sort((a, b) => a - b);
+    const p = (q: number) => samples[Math.min(samples.length - 1, Math.floor(q * samples.length))]!;
+    console.log(`LAB monitor insert→event p50 ${p(0.5).toFixed(0)} ms p95 ${p(0.95).toFixed(0)} ms (n=${samples.length})`);
+    expect(p(0.5)).toBeLessThan(2000);
+  });
+});
+
+describe('reader monitor without pcsclite', () => {
+  it('reports PC/SC as unavailable for good when the optional pcsclite package cannot load', async () => {
+    const monitor = startReaderMonitor({ load: () => Promise.reject(new Error('Cannot find package pcsclite')) });
+    const events: CardEvent[] = [];
+    monitor.subscribe((e) => events.push(e));
+    await monitor.ready();
+    expect(monitor.serviceError()?.code).toBe('ERR_CARD_PCSC_UNAVAILABLE');
+    expect(monitor.readers()).toEqual([]);
+    await monitor.close();
+  });
+});

@@ -1,0 +1,270 @@
+// The only file that touches pcsclite (PC/SC). Readers and cards are kept as a snapshot; events are
+// the diff between snapshots (the fortify pcsc watcher is the model). pcsclite never reconnects after
+// pcscd goes away (build-notes.md), so a lost service means: drop the instance, poll for a new one.
+import type { CardEvent, ReaderState } from '../../../shared/domain';
+import { AppError, type SerializedError } from '../../../shared/errors';
+import { formatAtr, lookupAtr } from './atr-table';
+
+// Just the part of pcsclite's typings we use, so this file type-checks without the optional package.
+interface PcscReader {
+  name: string;
+  SCARD_STATE_PRESENT: number;
+  SCARD_STATE_MUTE: number;
+  on(event: 'status', listener: (status: { state: number; atr?: Buffer }) => void): unknown;
+  on(event: 'error', listener: (err: unknown) => void): unknown;
+  on(event: 'end', listener: () => void): unknown;
+  close(): void;
+}
+interface Pcsc {
+  on(event: 'reader', listener: (reader: PcscReader) => void): unknown;
+  on(event: 'error', listener: (err: unknown) => void): unknown;
+  on(event: 'end', listener: () => void): unknown;
+  close(): void;
+}
+export type PcscFactory = () => Pcsc;
+
+export interface ReaderMonitor {
+  /** Listener gets every event from now on (no initial snapshot: see `readers()`). */
+  subscribe(listener: (event: CardEvent) => void): () => void;
+  /** Resolves once the first picture of readers and cards is complete (or the service is down). */
+  ready(): Promise<void>;
+  readers(): ReaderState[];
+  /** null while PC/SC is up; the reason while it is down. */
+  serviceError(): SerializedError | null;
+  close(): Promise<void>;
+}
+
+export interface ReaderMonitorOptions {
+  clock?: () => number;
+  /** First retry delay after PC/SC went away; grows ×1.5 up to `maxRetryMs`. */
+  retryMs?: number;
+  maxRetryMs?: number;
+  /** Replaces `import('pcsclite')` (tests of the no-pcsclite path). */
+  load?: () => Promise<PcscFactory>;
+}
+
+async function loadPcsclite(): Promise<PcscFactory> {
+  const mod = (await import('pcsclite')) as unknown as { default?: PcscFactory } & PcscFactory;
+  return mod.default ?? mod;
+}
+
+const errText = (e: unknown) => (e instanceof Error ? e.message : String(e));
+
+interface ReaderEntry {
+  state: ReaderState;
+  /** Until the first status arrives, the reader's card state is unknown — not "removed". */
+  seen: boolean;
+  handle: PcscReader;
+}
+
+export function startReaderMonitor(options: ReaderMonitorOptions = {}): ReaderMonitor {
+  const clock = options.clock ?? Date.now;
+  const retryMs = options.retryMs ?? 500;
+  const maxRetryMs = options.maxRetryMs ?? 2000;
+  const listeners = new Set<(event: CardEvent) => void>();
+  const readers = new Map<string, ReaderEntry>();
+  let pcsc: Pcsc | undefined;
+  let factory: PcscFactory | undefined;
+  let down: SerializedError | null = null;
+  let closed = false;
+  let retryTimer: NodeJS.Timeout | undefined;
+  let nextRetry = retryMs;
+  let readyResolve: (() => void) | undefined;
+  const readyPromise = new Promise<void>((r) => (readyResolve = r));
+  let settleTimer: NodeJS.Timeout | undefined;
+
+  const emit = (event: CardEvent) => {
+    for (const l of [...listeners]) {
+      try {
+        l(event);
+      } catch {
+        /* a listener's bug must not stop the monitor */
+      }
+    }
+  };
+  const snapshot = (): ReaderState[] => [...readers.values()].map((r) => ({ ...r.state })).sort((a, b) => a.name.localeCompare(b.name));
+  let lastEmitted = '';
+  // pcsclite repeats itself (a reader's first status, re-listed readers); subscribers get changes only.
+  const emitReaders = () => {
+    const readersNow = snapshot();
+    const key = JSON.stringify(readersNow);
+    if (key === lastEmitted) return;
+    lastEmitted = key;
+    emit({ type: 'readers', readers: readersNow });
+  };
+
+  // "Ready" = every reader pcscd listed has reported its first status; pcsclite gives no "list done"
+  // signal, so a short quiet period stands in for it (and caps the wait when there are no readers).
+  const checkReady = (quietMs = 150) => {
+    if (!readyResolve) return;
+    clearTimeout(settleTimer);
+    if ([...readers.values()].every((r) => r.seen)) {
+      settleTimer = setTimeout(() => {
+        readyResolve?.();
+        readyResolve = undefined;
+      }, quietMs);
+    }
+  };
+
+  const goDown = (reason: AppError) => {
+    const wasUp = down === null;
+    down = reason.toJSON();
+    const instance = pcsc;
+    pcsc = undefined;
+    const had = readers.size > 0;
+    const handles = [...readers.values()].map((r) => r.handle);
+    readers.clear();
+    for (const h of handles) {
+      try {
+        h.close();
+      } catch {
+        /* already ended */
+      }
+    }
+    if (instance) {
+      try {
+        instance.close();
+      } catch {
+        /* already closed */
+      }
+    }
+    if (wasUp) {
+      emit({ type: 'service', status: 'down', error: down });
+      if (had) emitReaders();
+    }
+    readyResolve?.();
+    readyResolve = undefined;
+    scheduleRetry();
+  };
+
+  const scheduleRetry = () => {
+    if (closed || retryTimer || !factory) return;
+    retryTimer = setTimeout(() => {
+      retryTimer = undefined;
+      connect();
+    }, nextRetry);
+    nextRetry = Math.min(Math.round(nextRetry * 1.5), maxRetryMs);
+  };
+
+  const onStatus = (entry: ReaderEntry, status: { state: number; atr?: Buffer }) => {
+    const present = (status.state & entry.handle.SCARD_STATE_PRESENT) !== 0;
+    const atr = present && status.atr && status.atr.length > 0 ? formatAtr(status.atr) : null;
+    const prev = entry.state;
+    const first = !entry.seen;
+    entry.seen = true;
+    if (prev.present === present && prev.atr === atr && !first) return;
+    const match = atr ? lookupAtr(atr) : null;
+    entry.state = {
+      name: prev.name,
+      present,
+      atr,
+      family: present ? (match?.family ?? 'unknown') : null,
+      cardName: present ? (match?.name.nl ?? null) : null,
+    };
+    if (first) {
+      // The first status only tells what is there already: no insert/remove (build-notes.md).
+      emitReaders();
+      checkReady();
+      return;
+    }
+    const at = clock();
+    if (prev.present) emit({ type: 'removed', reader: prev.name, at });
+    if (present) emit({ type: 'inserted', reader: prev.name, atr: atr ?? '', family: match?.family ?? 'unknown', at });
+    emitReaders();
+  };
+
+  const connect = () => {
+    if (closed || !factory) return;
+    let instance: Pcsc;
+    try {
+      instance = factory();
+    } catch (e) {
+      goDown(new AppError('ERR_CARD_PCSC_UNAVAILABLE', { message: errText(e) }));
+      return;
+    }
+    pcsc = instance;
+    const lost = (e?: unknown) => {
+      if (pcsc !== instance) return;
+      goDown(new AppError('ERR_CARD_PCSC_UNAVAILABLE', { message: e === undefined ? 'PC/SC connection ended' : errText(e) }));
+    };
+    instance.on('error', lost);
+    instance.on('end', () => lost());
+    instance.on('reader', (handle) => {
+      if (pcsc !== instance) return;
+      const entry: ReaderEntry = {
+        state: { name: handle.name, present: false, atr: null, family: null, cardName: null },
+        seen: false,
+        handle,
+      };
+      readers.set(handle.name, entry);
+      // Reader errors come with pcscd going away (the PCSC object reports that) or a reader being
+      // unplugged ('end' follows); either way there is nothing to do here but not crash.
+      handle.on('error', () => undefined);
+      handle.on('status', (status) => {
+        if (readers.get(handle.name) === entry) onStatus(entry, status);
+      });
+      handle.on('end', () => {
+        if (readers.get(handle.name) !== entry) return;
+        readers.delete(handle.name);
+        if (entry.state.present) emit({ type: 'removed', reader: handle.name, at: clock() });
+        emitReaders();
+        checkReady();
+      });
+      emitReaders();
+      checkReady();
+    });
+    if (down !== null) {
+      down = null;
+      nextRetry = retryMs;
+      emit({ type: 'service', status: 'up' });
+    }
+    // No reader at all gives no event; the quiet period then makes the monitor ready.
+    checkReady(400);
+  };
+
+  void (async () => {
+    try {
+      factory = await (options.load ?? loadPcsclite)();
+    } catch (e) {
+      // Optional dependency missing (no libpcsclite at install time): PC/SC stays down for good.
+      down = new AppError('ERR_CARD_PCSC_UNAVAILABLE', { message: `pcsclite not available: ${errText(e)}` }).toJSON();
+      emit({ type: 'service', status: 'down', error: down });
+      readyResolve?.();
+      readyResolve = undefined;
+      return;
+    }
+    connect();
+  })();
+
+  return {
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    ready: () => readyPromise,
+    readers: snapshot,
+    serviceError: () => down,
+    async close() {
+      closed = true;
+      clearTimeout(retryTimer);
+      clearTimeout(settleTimer);
+      listeners.clear();
+      const instance = pcsc;
+      pcsc = undefined;
+      for (const r of readers.values()) {
+        try {
+          r.handle.close();
+        } catch {
+          /* ignore */
+        }
+      }
+      readers.clear();
+      try {
+        instance?.close();
+      } catch {
+        /* ignore */
+      }
+      readyResolve?.();
+    },
+  };
+}

@@ -1,0 +1,38 @@
+// toAppError with errors shaped as pkcs11js throws them (Pkcs11Error: message 'CKR_…', numeric `code`,
+// `method`); only the adapter may import pkcs11js. Real CKR_* errors from SoftHSM2 and OpenSC are
+// mapped in supervisor.test.ts and card-host.lab.test.ts.
+import { describe, expect, it } from 'vitest';
+import { AppError } from '../../../shared/errors';
+import { CKR, toAppError } from './pkcs11-adapter';
+
+const ckr = (name: string, code: number, method = 'C_Login') => Object.assign(new Error(name), { name: 'Pkcs11Error', code, method });
+
+describe('CKR_* → our error codes', () => {
+  it.each([
+    ['CKR_PIN_INCORRECT', CKR.PIN_INCORRECT, 'ERR_PIN_INCORRECT', 'retry'],
+    ['CKR_PIN_LOCKED', CKR.PIN_LOCKED, 'ERR_PIN_LOCKED', 'fatal'],
+    ['CKR_PIN_LEN_RANGE', CKR.PIN_LEN_RANGE, 'ERR_PIN_FORMAT', 'retry'],
+    ['CKR_FUNCTION_CANCELED', CKR.FUNCTION_CANCELED, 'ERR_PIN_CANCELLED', 'cancel'],
+    ['CKR_DEVICE_REMOVED', CKR.DEVICE_REMOVED, 'ERR_CARD_REMOVED', 'retry'],
+    ['CKR_TOKEN_NOT_PRESENT', CKR.TOKEN_NOT_PRESENT, 'ERR_CARD_REMOVED', 'retry'],
+    ['CKR_SESSION_HANDLE_INVALID', CKR.SESSION_HANDLE_INVALID, 'ERR_CARD_REMOVED', 'retry'],
+    ['CKR_CRYPTOKI_ALREADY_INITIALIZED', CKR.CRYPTOKI_ALREADY_INITIALIZED, 'ERR_CARD_MIDDLEWARE_FAILED', 'fatal'],
+    ['CKR_KEY_FUNCTION_NOT_PERMITTED', CKR.KEY_FUNCTION_NOT_PERMITTED, 'ERR_CERT_KEY_USAGE', 'fatal'],
+  ])('%s → %s', (name, code, ours, kind) => {
+    const e = toAppError(ckr(name, code));
+    expect([e.code, e.kind]).toEqual([ours, kind]);
+    expect(e.detail).toMatchObject({ ckr: name, method: 'C_Login' });
+  });
+
+  it('explains a failed 4096-bit signature as the reader limit, a 2048-bit one as a sign failure', () => {
+    expect(toAppError(ckr('CKR_DEVICE_ERROR', CKR.DEVICE_ERROR, 'C_Sign'), { keyBits: 4096 }).code).toBe('ERR_CARD_KEY_SIZE_UNSUPPORTED_BY_READER');
+    expect(toAppError(ckr('CKR_DEVICE_ERROR', CKR.DEVICE_ERROR, 'C_Sign'), { keyBits: 2048 }).code).toBe('ERR_CARD_SIGN_FAILED');
+  });
+
+  it('keeps an AppError, and calls anything else a middleware failure', () => {
+    const mine = new AppError('ERR_PIN_LOCKED');
+    expect(toAppError(mine)).toBe(mine);
+    expect(toAppError(new Error('dlopen failed')).code).toBe('ERR_CARD_MIDDLEWARE_FAILED');
+    expect(toAppError(ckr('CKR_VENDOR_DEFINED', 0x80000000)).code).toBe('ERR_CARD_UNKNOWN');
+  });
+});

@@ -1,0 +1,36 @@
+// Worker-thread entry that owns the PKCS#11 module inside the card host. Middleware calls are
+// synchronous and can hang for good (OpenSC 0.23 after a pull, build-notes.md); here they block only
+// this thread, so the host's main thread keeps reporting reader events and the supervisor can decide
+// to kill the host.
+import { parentPort, workerData } from 'node:worker_threads';
+import { AppError, serializeError } from '../../../shared/errors';
+import { openPkcs11 } from './pkcs11-adapter';
+import type { TokenAccess } from './token-access';
+import type { TokenWorkerData, TokenWorkerRequest, TokenWorkerResponse } from './token-worker-client';
+
+const data = workerData as TokenWorkerData;
+let access: TokenAccess | undefined;
+const tokens = (): TokenAccess => (access ??= openPkcs11(data.modulePath, data.candidates));
+
+async function handle(req: TokenWorkerRequest): Promise<unknown> {
+  switch (req.op) {
+    case 'listTokens':
+      return tokens().listTokens();
+    case 'readCertificates':
+      return tokens().readCertificates(req.slotId);
+    case 'sign': {
+      const pin = Buffer.from(req.pin);
+      req.pin.fill(0);
+      return tokens().sign({ ...req.request, data: Buffer.from(req.request.data), pin });
+    }
+    default:
+      throw new AppError('ERR_INTERNAL', { op: (req as { op: string }).op });
+  }
+}
+
+parentPort?.on('message', (req: TokenWorkerRequest) => {
+  void handle(req).then(
+    (value) => parentPort?.postMessage({ id: req.id, ok: true, value } satisfies TokenWorkerResponse),
+    (err: unknown) => parentPort?.postMessage({ id: req.id, ok: false, error: serializeError(err) } satisfies TokenWorkerResponse),
+  );
+});

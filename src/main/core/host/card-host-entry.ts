@@ -1,0 +1,71 @@
+// The card host: a child process (child_process.fork now, Electron utilityProcess later) running the
+// card backend, so a hung or crashing middleware can be killed without taking the app down.
+import { createCardBackend } from '../card/card-backend';
+import type { CardService } from '../card/card-port';
+import { startReaderMonitor } from '../card/pcsc-adapter';
+import { startTokenWorker } from '../card/token-worker-client';
+import { parseUziCertificate } from '../identity/uzi-parser';
+import { serializeError } from '../../../shared/errors';
+import type { FromHost, HostSettings, HostTransport, ToHost } from './host-protocol';
+
+function parentTransport(): HostTransport {
+  // Electron's utilityProcess gives process.parentPort; fork() gives process.send.
+  const port = (process as unknown as { parentPort?: { postMessage(m: unknown): void; on(e: 'message', l: (ev: { data: unknown }) => void): void } }).parentPort;
+  if (port) return { postMessage: (m) => port.postMessage(m), onMessage: (l) => port.on('message', (ev) => l(ev.data)) };
+  if (!process.send) throw new Error('card host must be started with an IPC channel');
+  return {
+    postMessage: (m) => {
+      // The parent may be gone (it kills us on a restart); nothing to report to then.
+      if (process.connected) process.send!(m, undefined, undefined, () => undefined);
+    },
+    onMessage: (l) => process.on('message', l),
+  };
+}
+
+export async function runCardHost(transport: HostTransport): Promise<void> {
+  let backend: CardService | undefined;
+  const post = (m: FromHost) => transport.postMessage(m);
+
+  const start = async (settings: HostSettings) => {
+    backend = createCardBackend({
+      monitor: settings.pcsc ? startReaderMonitor() : null,
+      tokens: () => startTokenWorker({ modulePath: settings.modulePath, candidates: settings.moduleCandidates, workerFile: settings.tokenWorkerFile }),
+      parseHolder: parseUziCertificate,
+      clock: Date.now,
+      warmUp: true,
+    });
+    // The first snapshot the parent gets is complete (the monitor has seen every reader's status):
+    // after a restart that is the "re-read" subscribers rely on.
+    await backend.readers().catch(() => undefined);
+    backend.subscribe((event) => post({ t: 'event', event }));
+    post({ t: 'ready' });
+  };
+
+  const call = async (msg: Extract<ToHost, { t: 'call' }>) => {
+    try {
+      if (!backend) throw new Error('card host not initialised');
+      let value: unknown;
+      if (msg.method === 'readers') value = await backend.readers();
+      else if (msg.method === 'read') value = await backend.read(msg.reader);
+      else {
+        const pin = Buffer.from(msg.request.pin, 'base64');
+        const sig = await backend.sign({ ...msg.request, data: Buffer.from(msg.request.data, 'base64'), pin });
+        value = sig.toString('base64');
+      }
+      post({ t: 'result', id: msg.id, ok: true, value } as FromHost);
+    } catch (e) {
+      post({ t: 'result', id: msg.id, ok: false, error: serializeError(e) });
+    }
+  };
+
+  transport.onMessage((raw) => {
+    const msg = raw as ToHost;
+    if (msg.t === 'init') void start(msg.settings);
+    else if (msg.t === 'call') void call(msg);
+  });
+  // Parent gone: leave at once. SIGKILL rather than exit(), which can wait forever on a token worker
+  // stuck in the middleware.
+  if (process.send) process.on('disconnect', () => process.kill(process.pid, 'SIGKILL'));
+}
+
+void runCardHost(parentTransport());
