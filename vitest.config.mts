@@ -8,7 +8,7 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['src/**/*.test.ts', 'test/**/*.test.ts', 'portal/**/*.test.ts', 'bench/**/*.test.ts'],
+          include: ['src/**/*.test.ts', 'test/**/*.test.ts', 'portal/**/*.test.ts', 'bench/**/*.test.ts', 'native/**/*.test.ts'],
           exclude: ['**/*.lab.test.ts', 'test/e2e/**', 'node_modules/**'],
           environment: 'node',
           testTimeout: 20_000,

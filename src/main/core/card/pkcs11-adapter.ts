@@ -3,7 +3,7 @@
 import * as graphene from 'graphene-pk11';
 import { AppError } from '../../../shared/errors';
 import type { CertificateSummary, PinStatus } from '../../../shared/domain';
-import { resolveModulePath } from './pkcs11-modules';
+import { resolveModulePath } from '../../../../native/pkcs11-modules';
 import { certificateFacts } from './certificate-usage';
 import type { TokenAccess, TokenSignRequest, TokenSlot } from './token-access';
 

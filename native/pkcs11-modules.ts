@@ -1,7 +1,5 @@
 // Where the PKCS#11 middleware of the UZI-pas (SafeSign Identity Client) lives per OS
 // (uzi-domain.md). The module path is a setting; this table is only the default search list.
-// It would sit in native/ (architecture.md), but tsconfig.node.json does not include native/, so the
-// core could not import it from there; native/README.md points here.
 import { existsSync } from 'node:fs';
 
 export type SupportedPlatform = 'win32' | 'linux' | 'darwin';
