@@ -1,0 +1,129 @@
+// `npm run bench`: one `BENCH <name> <value> <unit>` line per figure. Ratios compare our path with a
+// baseline measured in the same run on the same machine, so they mean something on a busy 2-core box
+// where absolute milliseconds do not.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { createCardHost } from '../src/main/core/host/supervisor';
+import type { CardEvent } from '../src/shared/domain';
+import { benchValidator } from '../portal/test/bench-validator';
+import { startCardLab } from '../test/card-lab/controller';
+import { OPENSC_PKCS11, SOFTHSM_MODULE, labAvailability, ensurePcscd } from '../test/card-lab/pcscd';
+import { openscLabEnv } from '../test/card-lab/opensc-conf';
+import { loadCardLab } from '../test/card-lab/pki';
+import { createSoftHsmToken } from '../test/card-lab/softhsm';
+import { bench, median, percentile } from './stats';
+
+const root = new URL('..', import.meta.url).pathname;
+const only = process.argv.slice(2);
+const want = (name: string) => only.length === 0 || only.includes(name);
+
+async function signOverhead(): Promise<void> {
+  const pki = await loadCardLab();
+  const auth = pki.cards['Z-huisarts'].auth!;
+  const token = await createSoftHsmToken({ label: 'bench', objects: [{ id: auth.id, label: 'auth', certDer: auth.certDer, keyPkcs8Der: auth.keyPkcs8Der }] });
+  const host = createCardHost({ modulePath: SOFTHSM_MODULE, pcsc: false, env: token.env as Record<string, string> });
+  try {
+    await host.read('SoftHSM'); // warm: module loaded, token found
+    const rounds = 4;
+    const perRound = 50;
+    const ours: number[] = [];
+    const raw: number[] = [];
+    for (let r = 0; r < rounds; r++) {
+      // Baseline and our path take turns so that load from elsewhere hits both alike.
+      const out = execFileSync('npx', ['tsx', join(root, 'bench/raw-sign.ts'), SOFTHSM_MODULE, 'bench', token.pin, auth.id, String(perRound)], {
+        env: { ...process.env, ...token.env },
+        encoding: 'utf8',
+      });
+      raw.push(...(JSON.parse(out) as { times: number[] }).times);
+      for (let i = 0; i < perRound; i++) {
+        const t0 = performance.now();
+        await host.sign({ reader: 'SoftHSM', certificateId: auth.id, mechanism: 'SHA256_RSA_PKCS', data: Buffer.alloc(32, 7), pin: Buffer.from(token.pin) });
+        ours.push(performance.now() - t0);
+      }
+    }
+    bench('sign-raw-graphene-p50', median(raw), 'ms');
+    bench('sign-card-host-p50', median(ours), 'ms');
+    bench('sign-overhead-ratio', median(ours) / median(raw), 'x');
+  } finally {
+    await host.close();
+    token.dispose();
+  }
+}
+
+async function insertLatency(): Promise<void> {
+  const lab0 = labAvailability();
+  if (!lab0.ok) {
+    console.log(`# insert-event latency skipped: ${lab0.reason}`);
+    return;
+  }
+  await ensurePcscd();
+  const lab = await startCardLab();
+  const host = createCardHost({ modulePath: OPENSC_PKCS11, env: openscLabEnv() as Record<string, string> });
+  const waiters: Array<{ type: CardEvent['type']; resolve: (t: number) => void }> = [];
+  const unsubscribe = host.subscribe((e) => {
+    const at = performance.now();
+    const i = waiters.findIndex((w) => w.type === e.type && (e.type !== 'inserted' && e.type !== 'removed' ? false : e.reader === lab.readerName(0)));
+    if (i >= 0) waiters.splice(i, 1)[0]!.resolve(at);
+  });
+  const next = (type: CardEvent['type']) => new Promise<number>((resolve) => waiters.push({ type, resolve }));
+  try {
+    await host.whenReady();
+    const cycles = 50;
+    const latencies: number[] = [];
+    for (let i = 0; i < cycles; i++) {
+      const inserted = next('inserted');
+      const t0 = performance.now();
+      await lab.insert('Z-huisarts', { reader: 0, waitForPcscd: false });
+      latencies.push((await inserted) - t0);
+      const removed = next('removed');
+      await lab.remove({ reader: 0 });
+      await removed;
+      // Uneven spacing, so we do not phase-lock to pcscd's polling interval.
+      await new Promise((r) => setTimeout(r, 50 + ((i * 37) % 250)));
+    }
+    bench('insert-event-p50', percentile(latencies, 50), 'ms', 0);
+    bench('insert-event-p95', percentile(latencies, 95), 'ms', 0);
+    bench('insert-event-cycles', cycles, 'n', 0);
+  } finally {
+    unsubscribe();
+    await host.close();
+    await lab.close();
+  }
+}
+
+function rendererSize(): void {
+  const dir = join(root, 'dist/renderer');
+  if (!existsSync(join(dir, 'index.html'))) {
+    const r = spawnSync('npm', ['run', '--silent', 'build'], { cwd: root, stdio: 'ignore' });
+    if (r.status !== 0) {
+      console.log('# renderer-gzip skipped: the renderer build failed (npm run build)');
+      return;
+    }
+  }
+  let total = 0;
+  const walk = (d: string) => {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      const p = join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (/\.(js|css|html)$/.test(e.name)) total += gzipSync(readFileSync(p), { level: 9 }).length;
+    }
+  };
+  walk(dir);
+  bench('renderer-gzip', total / 1024, 'KB', 1);
+}
+
+async function validator(): Promise<void> {
+  const r = await benchValidator({ iterations: 300 });
+  bench('validator-per-token', r.validatorMsPerToken, 'ms', 3);
+  bench('validator-raw-verify', r.rawVerifyMsPerToken, 'ms', 3);
+  bench('validator-overhead-ratio', r.ratio, 'x');
+  bench('validator-new-card', r.validatorNewCardMsPerToken, 'ms');
+}
+
+if (want('renderer')) rendererSize();
+if (want('validator')) await validator();
+if (want('sign')) await signOverhead();
+if (want('insert')) await insertLatency();
+process.exit(0);
