@@ -292,6 +292,74 @@ export const ERROR_MESSAGES: Record<ErrorCode, Record<Language, string>> = {
     nl: 'De koppeling tussen deze browser en ZORG-ID Desktop klopt niet. Start opnieuw vanaf de website.',
     en: 'The link between this browser and ZORG-ID Desktop does not match. Start again from the website.',
   },
+  ERR_PORTAL_OPERATOR_FORBIDDEN: {
+    nl: 'Alleen de beheerder van ZORG-ID (VZVZ) mag organisatieregistraties aanmaken. Controleer het operatortoken.',
+    en: 'Only the ZORG-ID operator (VZVZ) may create organisation registrations. Check the operator token.',
+  },
+  ERR_ORG_REGISTRATION_EXISTS: {
+    nl: 'Er bestaat al een organisatieregistratie met dit URA-nummer.',
+    en: 'An organisation registration with this URA number already exists.',
+  },
+  ERR_ORG_URA_UNKNOWN: {
+    nl: 'URA onbekend in ZORG-ID. Er is geen openstaande organisatieregistratie voor dit URA-nummer; neem contact op met VZVZ.',
+    en: 'URA unknown in ZORG-ID. There is no open organisation registration for this URA number; contact VZVZ.',
+  },
+  ERR_ORG_REGISTRATION_FINISHED: {
+    nl: 'Deze organisatieregistratie is al afgerond. De organisatie is actief; log in om haar te beheren.',
+    en: 'This organisation registration has already been finished. The organisation is active; log in to manage it.',
+  },
+  ERR_ORG_VALIDATION_STEP: {
+    nl: 'Deze stap hoort niet bij de huidige stand van de organisatievalidatie. Begin opnieuw bij “Ik wil een organisatie valideren”.',
+    en: 'This step does not fit the current state of the organisation validation. Start again at “I want to validate an organisation”.',
+  },
+  ERR_ENROL_CODE_UNKNOWN: {
+    nl: 'Deze QR-code is onbekend bij ZORG-ID. Scan de QR-code die ZORG-ID Desktop of uw beheerder toont.',
+    en: 'This QR code is unknown to ZORG-ID. Scan the QR code shown by ZORG-ID Desktop or your administrator.',
+  },
+  ERR_ENROL_CODE_EXPIRED: {
+    nl: 'Deze QR-code is verlopen (na 10 dagen). Vraag een nieuwe QR-code aan.',
+    en: 'This QR code has expired (after 10 days). Request a new QR code.',
+  },
+  ERR_ENROL_CODE_USED: {
+    nl: 'Deze QR-code is al gebruikt. Een QR-code werkt maar één keer; vraag zo nodig een nieuwe aan.',
+    en: 'This QR code has already been used. A QR code works only once; request a new one if needed.',
+  },
+  ERR_ENROL_CODE_VOID: {
+    nl: 'Deze QR-code is ongeldig gemaakt (er is een nieuwe uitgegeven, of de geboortedatum was te vaak onjuist). Vraag een nieuwe QR-code aan.',
+    en: 'This QR code has been voided (a new one was issued, or the birth date was wrong too often). Request a new QR code.',
+  },
+  ERR_ENROL_BIRTH_DATE_MISMATCH: {
+    nl: 'De geboortedatum klopt niet. Controleer de datum en probeer het opnieuw; na te veel pogingen vervalt de QR-code.',
+    en: 'The birth date does not match. Check the date and try again; after too many attempts the QR code becomes void.',
+  },
+  ERR_ENROL_DEVICE_KEY_INVALID: {
+    nl: 'De sleutel van de ZORG-ID Mobile App is ongeldig. Werk de app bij en scan de QR-code opnieuw.',
+    en: 'The key of the ZORG-ID Mobile App is invalid. Update the app and scan the QR code again.',
+  },
+  ERR_MOBILE_QR_INVALID: {
+    nl: 'Dit is geen QR-code van ZORG-ID. Scan de QR-code op het portaal of in ZORG-ID Desktop.',
+    en: 'This is not a ZORG-ID QR code. Scan the QR code on the portal or in ZORG-ID Desktop.',
+  },
+  ERR_MOBILE_LOGIN_CODE_UNKNOWN: {
+    nl: 'Deze inlog-QR-code is onbekend. Ververs de inlogpagina en scan de nieuwe QR-code.',
+    en: 'This login QR code is unknown. Refresh the login page and scan the new QR code.',
+  },
+  ERR_MOBILE_LOGIN_CODE_EXPIRED: {
+    nl: 'Deze inlog-QR-code is verlopen (na 5 minuten). Klik op de QR-code voor een nieuwe en scan die.',
+    en: 'This login QR code has expired (after 5 minutes). Click the QR code for a new one and scan it.',
+  },
+  ERR_MOBILE_LOGIN_CODE_USED: {
+    nl: 'Met deze inlog-QR-code is al ingelogd. Ververs de inlogpagina voor een nieuwe QR-code.',
+    en: 'This login QR code has already been used. Refresh the login page for a new QR code.',
+  },
+  ERR_MOBILE_ID_UNKNOWN: {
+    nl: 'Deze ZORG-ID Mobiel ID is onbekend, geblokkeerd of ingetrokken. Neem contact op met uw beheerder.',
+    en: 'This ZORG-ID Mobile ID is unknown, blocked or revoked. Contact your administrator.',
+  },
+  ERR_MOBILE_SIGNATURE_INVALID: {
+    nl: 'De bevestiging vanuit de ZORG-ID Mobile App is ongeldig. Scan de QR-code opnieuw.',
+    en: 'The confirmation from the ZORG-ID Mobile App is invalid. Scan the QR code again.',
+  },
   ERR_PORTAL_UNREACHABLE: {
     nl: 'Het portaal is niet bereikbaar. Controleer de internetverbinding en probeer het opnieuw vanaf de website.',
     en: 'The portal cannot be reached. Check the internet connection and try again from the website.',

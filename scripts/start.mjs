@@ -1,0 +1,110 @@
+#!/usr/bin/env node
+// `npm start` (= --demo): the demo on a fresh machine with only Node.
+//   Electron binary present → electron-vite dev with the demo card (ZORGID_MODE=demo);
+//   otherwise               → the browser preview host (src/main/preview) + the system browser.
+//   The demo card: the card lab's virtual card over real PC/SC + PKCS#11 when pcscd and vpcd run,
+//   otherwise the in-process demo card (decided in src/main/card-backend.ts).
+// `npm run app` (= --real): real readers only, never a demo card.
+// Options: --port <n> (preview), --no-open (do not start a browser).
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+
+const root = new URL('..', import.meta.url).pathname;
+const args = process.argv.slice(2);
+const mode = args.includes('--real') ? 'real' : 'demo';
+const open = !args.includes('--no-open');
+const portIndex = args.indexOf('--port');
+const port = portIndex >= 0 ? args[portIndex + 1] : '0';
+
+function electronBinary() {
+  try {
+    // Without its binary, require('electron') throws "Electron failed to install correctly".
+    const path = createRequire(import.meta.url)('electron');
+    return typeof path === 'string' && existsSync(path) ? path : null;
+  } catch {
+    return null;
+  }
+}
+
+function newestMtime(dir) {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestMtime(path) : statSync(path).mtimeMs);
+  }
+  return newest;
+}
+
+function buildRendererIfNeeded() {
+  const index = join(root, 'dist/renderer/index.html');
+  const sources = Math.max(newestMtime(join(root, 'src/renderer')), newestMtime(join(root, 'src/shared')));
+  if (existsSync(index) && statSync(index).mtimeMs >= sources) return;
+  console.log('Building the renderer (once)…');
+  const r = spawnSync(process.execPath, [join(root, 'node_modules/vite/bin/vite.js'), 'build', '--config', 'vite.renderer.config.mts', '--logLevel', 'warn'], {
+    cwd: root,
+    stdio: 'inherit',
+  });
+  if (r.status !== 0) process.exit(r.status ?? 1);
+}
+
+function openBrowser(url) {
+  if (!open) return;
+  const command = process.platform === 'darwin' ? 'open' : process.platform === 'win32' ? 'explorer' : 'xdg-open';
+  try {
+    const child = spawn(command, [url], { stdio: 'ignore', detached: true });
+    child.on('error', () => console.log('(Could not open a browser; open the address above yourself.)'));
+    child.unref();
+  } catch {
+    // No browser on this machine: the printed URL is enough.
+  }
+}
+
+/**
+ * Hook for the reference ZORG-ID Portaal (portal/, its own issue): start it here and pass its URL to
+ * the app so the demo can hand off to it. Until then the demo is the card screen alone.
+ */
+async function startReferencePortal() {
+  return null;
+}
+
+function forwardSignals(child) {
+  for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
+  child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
+}
+
+async function main() {
+  const portal = await startReferencePortal();
+  const env = { ...process.env, ZORGID_MODE: mode, ...(portal ? { ZORGID_PORTAL_URL: portal.url } : {}) };
+
+  if (electronBinary()) {
+    console.log(`Starting ZORG-ID Desktop (Electron${mode === 'demo' ? ', DEMO' : ''})…`);
+    const cli = join(root, 'node_modules/electron-vite/bin/electron-vite.js');
+    forwardSignals(spawn(process.execPath, [cli, 'dev'], { cwd: root, stdio: 'inherit', env }));
+    return;
+  }
+
+  console.log('Electron is not installed here; starting the browser preview instead.');
+  buildRendererIfNeeded();
+  const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'src/main/preview/main.ts'), `--${mode}`, '--port', port], {
+    cwd: root,
+    stdio: ['inherit', 'pipe', 'inherit'],
+    env,
+  });
+  forwardSignals(child);
+  let buffer = '';
+  child.stdout.on('data', (chunk) => {
+    process.stdout.write(chunk);
+    if (buffer === null) return;
+    buffer += chunk.toString();
+    const url = buffer.match(/http:\/\/127\.0\.0\.1:\d+\//)?.[0];
+    if (url) {
+      buffer = null;
+      console.log('Press Ctrl+C to stop.');
+      openBrowser(url);
+    }
+  });
+}
+
+await main();

@@ -1,0 +1,71 @@
+// The demo through the real paths: the card lab's virtual PIV card on vpcd, seen by pcscd, read by the
+// supervised card host through pcsclite and OpenSC's PKCS#11 module — exactly what a real UZI-pas goes
+// through, only the card is software. Used by `npm start` where pcscd with vpcd runs. The lab lives
+// under test/ and is loaded by path at run time; a bundled app never carries it.
+import { resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { DEFAULT_DEMO_SCENARIO, type DemoCardKey, type DemoScenario } from '../../../shared/channels';
+import { AppError } from '../../../shared/errors';
+import type { CardService } from '../card/card-port';
+import { createCardHost } from '../host/supervisor';
+import { DEMO_TO_LAB } from './card-lab-cards';
+import { UNKNOWN_ATR } from './demo-cards';
+import type { DemoControls } from './demo-card-service';
+
+// Only what this file uses of test/card-lab/controller.ts and opensc-conf.ts.
+interface CardLab {
+  insert(card: string, options?: { reader?: number; atr?: string }): Promise<unknown>;
+  remove(options?: { reader?: number }): Promise<void>;
+  card(options?: { reader?: number }): unknown;
+  close(): Promise<void>;
+}
+
+const LAB_DIR = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../../../test/card-lab');
+const OPENSC_PKCS11 = '/usr/lib/x86_64-linux-gnu/opensc-pkcs11.so';
+
+async function importLab<T>(file: string): Promise<T> {
+  return (await import(/* @vite-ignore */ pathToFileURL(resolve(LAB_DIR, file)).href)) as T;
+}
+
+export interface CardLabDemo {
+  card: CardService;
+  demo: DemoControls;
+  close(): Promise<void>;
+}
+
+export async function startCardLabDemo(log: (line: string) => void): Promise<CardLabDemo> {
+  const { startCardLab } = await importLab<{ startCardLab: () => Promise<CardLab> }>('controller.ts');
+  const { openscLabEnv } = await importLab<{ openscLabEnv: () => Record<string, string> }>('opensc-conf.ts');
+  const lab = await startCardLab();
+  const host = createCardHost({ modulePath: OPENSC_PKCS11, env: openscLabEnv() });
+  await host.whenReady();
+  log('demo: card lab virtual card via pcscd + vpcd, read by the card host (PC/SC + OpenSC PKCS#11)');
+
+  const scenario: DemoScenario = { ...DEFAULT_DEMO_SCENARIO };
+  const demo: DemoControls = {
+    async insert(key: DemoCardKey, reader = 0) {
+      if (lab.card({ reader })) await lab.remove({ reader });
+      // The unknown card is a working lab token behind an ATR the table does not know: the app still
+      // tries it through PKCS#11 (uzi-domain.md).
+      if (key === 'unknown') await lab.insert('Z-huisarts', { reader, atr: UNKNOWN_ATR });
+      else await lab.insert(DEMO_TO_LAB[key], { reader });
+    },
+    async remove(reader = 0) {
+      await lab.remove({ reader });
+    },
+    scenario(patch) {
+      // pcscd, the middleware and the vpcd readers are real here: they cannot be switched off from the demo.
+      if (Object.keys(patch).length > 0) throw new AppError('ERR_DEMO_DISABLED', { why: 'card lab: real pcscd and middleware' });
+      return scenario;
+    },
+    cards: () => Object.keys(DEMO_TO_LAB).concat('unknown') as DemoCardKey[],
+  };
+  return {
+    card: host,
+    demo,
+    async close() {
+      await host.close();
+      await lab.close();
+    },
+  };
+}

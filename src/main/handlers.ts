@@ -1,0 +1,38 @@
+// The contract's handlers, built from the ports. Shared by the Electron host and the preview host, so
+// both answer every channel the same way.
+import type { AppInfo, ContractHandlers } from '../shared/contract';
+import { AppError } from '../shared/errors';
+import type { CardService } from './core/card/card-port';
+import type { DemoControls } from './core/demo/demo-card-service';
+import type { SettingsStore } from './core/settings';
+
+export interface HandlerDeps {
+  card: CardService;
+  settings: SettingsStore;
+  info: AppInfo;
+  /** Present only in demo mode; `npm run app` passes null and the demo channels refuse. */
+  demo: DemoControls | null;
+}
+
+export function createHandlers(deps: HandlerDeps): ContractHandlers {
+  const demo = (): DemoControls => {
+    if (!deps.demo) throw new AppError('ERR_DEMO_DISABLED');
+    return deps.demo;
+  };
+  return {
+    'app:info': async () => deps.info,
+    'card:readers': () => deps.card.readers(),
+    'card:read': ({ reader }) => deps.card.read(reader),
+    'settings:get': () => deps.settings.get(),
+    'settings:set': (patch) => deps.settings.set(patch),
+    'demo:insert': async ({ card, reader }) => {
+      await demo().insert(card, reader);
+      return null;
+    },
+    'demo:remove': async ({ reader }) => {
+      await demo().remove(reader);
+      return null;
+    },
+    'demo:scenario': async (patch) => demo().scenario(patch),
+  };
+}

@@ -1,0 +1,94 @@
+// Composition root of the Electron app: one setupX() per concern, in the order Electron needs them.
+//   npm run app        → real readers through the supervised card host (utilityProcess)
+//   ZORGID_MODE=demo   → the demo card (npm start when the Electron binary exists)
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { app, type BrowserWindow } from 'electron';
+import type { AppInfo } from '../shared/contract';
+import { createCardBackend, type CardBackend } from './card-backend';
+import { electronCardHost } from './card-host-electron';
+import { createFileSettings } from './core/settings';
+import { createHandlers } from './handlers';
+import { registerIpc } from './ipc/register';
+import { linkFromArgv, setupProtocol, setupSingleInstance } from './protocol';
+import { setupSecurity, setupSessionSecurity } from './security';
+import { setupTray } from './tray';
+import { appUrlMatcher, createMainWindow, focusWindow, windowPaths } from './window';
+
+const mainDir = fileURLToPath(new URL('.', import.meta.url));
+const paths = windowPaths(mainDir);
+const isAppUrl = appUrlMatcher(paths);
+const log = (line: string): void => {
+  process.stderr.write(`${line}\n`);
+};
+
+let win: BrowserWindow | null = null;
+let backend: CardBackend | null = null;
+const cleanups: (() => void)[] = [];
+
+/** Hook for the handoff issue: a zorgid:// link (portal login) arrives here. */
+function onLink(url: URL): void {
+  log(`zorgid link received: ${url.protocol}//${url.host}${url.pathname}`);
+  focusWindow(win);
+}
+
+async function main(): Promise<void> {
+  if (!setupSingleInstance({ onLink, focus: () => focusWindow(win) })) {
+    app.quit();
+    return;
+  }
+  setupSecurity(isAppUrl);
+  setupProtocol();
+  await app.whenReady();
+  setupSessionSecurity();
+
+  const settings = createFileSettings(join(app.getPath('userData'), 'settings.json'));
+  const mode = process.env.ZORGID_MODE === 'demo' ? 'demo' : 'real';
+  backend = await createCardBackend({
+    mode,
+    clock: Date.now,
+    log,
+    pkcs11ModulePath: (await settings.get()).pkcs11ModulePath,
+    cardHost: electronCardHost(mainDir),
+  });
+  const card = backend.card;
+  const info: AppInfo = { name: 'ZORG-ID Desktop', version: app.getVersion(), mode, demoBackend: backend.demoBackend, platform: process.platform };
+
+  win = createMainWindow(paths);
+  win.on('closed', () => {
+    win = null;
+  });
+  cleanups.push(
+    registerIpc({
+      handlers: createHandlers({ card, settings, info, demo: backend.demo }),
+      window: () => win,
+      isAppUrl,
+      subscribe: (listener) => card.subscribe(listener),
+      log,
+    }),
+    setupTray({
+      iconPath: join(mainDir, '../../resources/tray.png'),
+      subscribe: (listener) => card.subscribe(listener),
+      open: () => (win ? focusWindow(win) : (win = createMainWindow(paths))),
+      quit: () => app.quit(),
+    }),
+  );
+
+  const startLink = linkFromArgv(process.argv);
+  if (startLink) onLink(startLink);
+
+  // The tray keeps the app (and the card host) running when the window closes.
+  app.on('window-all-closed', () => undefined);
+  app.on('activate', () => {
+    if (!win) win = createMainWindow(paths);
+  });
+  app.on('before-quit', () => {
+    for (const cleanup of cleanups.splice(0)) cleanup();
+    void backend?.close();
+  });
+}
+
+main().catch((err: unknown) => {
+  log(`ZORG-ID Desktop failed to start: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+  app.exit(1);
+});

@@ -1,0 +1,86 @@
+import { useEffect } from 'react';
+import { ErrorNotice } from './components/ErrorNotice';
+import { CardScreen } from './features/card-status/CardScreen';
+import { DemoControls } from './features/demo/DemoControls';
+import { SettingsPage } from './features/settings/SettingsPage';
+import { useLanguage, useT } from './i18n';
+import { useAppStore, type View } from './stores/app-store';
+import { useCardStore } from './stores/card-store';
+import { useSettingsStore } from './stores/settings-store';
+
+export function App() {
+  const t = useT();
+  const lang = useLanguage();
+  const { info, error, view, show } = useAppStore();
+  const settingsLoaded = useSettingsStore((s) => s.settings !== null);
+
+  useEffect(() => {
+    void useAppStore.getState().load();
+    void useSettingsStore.getState().load();
+    return useCardStore.getState().start();
+  }, []);
+
+  useEffect(() => {
+    document.documentElement.lang = lang;
+    document.title = info?.mode === 'demo' ? `${t('app.title')} (${t('demo.badge')})` : t('app.title');
+  }, [lang, info?.mode, t]);
+
+  const demo = info?.mode === 'demo';
+  const nav: [View, string][] = [
+    ['card', t('nav.card')],
+    ['settings', t('nav.settings')],
+  ];
+
+  return (
+    <div className="app">
+      <header className="topbar">
+        <div className="topbar__brand">
+          <span className="logo" aria-hidden="true">
+            Z
+          </span>
+          <span className="topbar__name">{t('app.title')}</span>
+          {demo && (
+            <span className="badge-demo" title={t('demo.badgeLong')}>
+              {t('demo.badge')}
+              <span className="visually-hidden">: {t('demo.badgeLong')}</span>
+            </span>
+          )}
+        </div>
+        <nav aria-label={t('nav.label')}>
+          <ul className="nav">
+            {nav.map(([key, label]) => (
+              <li key={key}>
+                <button
+                  type="button"
+                  className="nav__link"
+                  aria-current={view === key ? 'page' : undefined}
+                  onClick={() => show(key)}
+                >
+                  {label}
+                </button>
+              </li>
+            ))}
+          </ul>
+        </nav>
+      </header>
+      <div className={demo ? 'layout layout--demo' : 'layout'}>
+        <main className="main" id="main">
+          {error && <ErrorNotice error={error} />}
+          {!settingsLoaded && !error ? (
+            <p className="muted" role="status">
+              {t('app.loading')}
+            </p>
+          ) : view === 'card' ? (
+            <CardScreen />
+          ) : (
+            <SettingsPage />
+          )}
+        </main>
+        {demo && <DemoControls simulated={info?.demoBackend === 'in-process'} />}
+      </div>
+      <footer className="footer">
+        {info && <span>{t('footer.version', { version: info.version })}</span>}
+      </footer>
+    </div>
+  );
+}

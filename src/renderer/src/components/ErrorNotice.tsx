@@ -1,0 +1,26 @@
+import type { ReactNode } from 'react';
+import type { SerializedError } from '../../../shared/errors';
+import { useErrorText, useT } from '../i18n';
+
+interface Props {
+  error: SerializedError;
+  title?: string;
+  tone?: 'error' | 'warning';
+  children?: ReactNode;
+}
+
+/** Every error the same way: what happened and what to do (in the person's language), plus its code. */
+export function ErrorNotice({ error, title, tone = 'error', children }: Props) {
+  const t = useT();
+  const text = useErrorText();
+  return (
+    <div className={`notice notice--${tone}`} role={tone === 'error' ? 'alert' : 'status'}>
+      {title && <p className="notice__title">{title}</p>}
+      <p>{text(error.code)}</p>
+      {children}
+      <p className="notice__code">
+        {t('error.code')}: <code>{error.code}</code>
+      </p>
+    </div>
+  );
+}

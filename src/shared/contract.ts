@@ -1,0 +1,65 @@
+// The one IPC contract: every channel once, with the zod schema of its input and the type of its result.
+// Both hosts (Electron IPC, preview HTTP) dispatch through it; the preload and the preview bridge expose
+// exactly `ZorgidApi` as `window.zorgid`.
+import { z } from 'zod';
+import { DEMO_CARDS, type AppInfo, type Channel, type DemoScenario, type EventName } from './channels';
+import type { CardEvent, CardReading, ReaderState } from './domain';
+import type { Result } from './errors';
+import { SettingsPatchInputSchema, type Settings } from './settings';
+
+export { CHANNELS, EVENTS, isChannel, isEventName, DEMO_CARDS, DEFAULT_DEMO_SCENARIO, type Channel, type EventName, type AppInfo, type DemoCardKey, type DemoScenario } from './channels';
+
+const noInput = z.undefined();
+const readerIndex = z.number().int().min(0).max(1);
+
+/** Declares one channel: `channel<Result>()(inputSchema)`; the result type is a phantom. */
+const channel =
+  <R>() =>
+  <I extends z.ZodType>(input: I): { input: I; result?: R } => ({ input });
+
+export const CONTRACT = {
+  'app:info': channel<AppInfo>()(noInput),
+  'card:readers': channel<ReaderState[]>()(noInput),
+  'card:read': channel<CardReading>()(z.strictObject({ reader: z.string().min(1).max(200) })),
+  'settings:get': channel<Settings>()(noInput),
+  'settings:set': channel<Settings>()(SettingsPatchInputSchema),
+  'demo:insert': channel<null>()(z.strictObject({ card: z.enum(DEMO_CARDS), reader: readerIndex.optional() })),
+  'demo:remove': channel<null>()(z.strictObject({ reader: readerIndex.optional() })),
+  'demo:scenario': channel<DemoScenario>()(
+    z.strictObject({
+      service: z.enum(['up', 'down']).optional(),
+      middleware: z.enum(['present', 'missing']).optional(),
+      readers: z.union([z.literal(0), z.literal(1), z.literal(2)]).optional(),
+    }),
+  ),
+} satisfies Record<Channel, { input: z.ZodType; result?: unknown }>;
+
+// Compile-time proof that CONTRACT and CHANNELS list the same names.
+type _SameKeys = [Exclude<Channel, keyof typeof CONTRACT>, Exclude<keyof typeof CONTRACT, Channel>] extends [never, never]
+  ? true
+  : never;
+export const _contractMatchesChannels: _SameKeys = true;
+
+export type ChannelInput<C extends Channel> = z.output<(typeof CONTRACT)[C]['input']>;
+export type ChannelResult<C extends Channel> = Exclude<(typeof CONTRACT)[C]['result'], undefined>;
+
+/** Events pushed from main to the renderer, as a typed stream. */
+export interface EventMap {
+  'card:event': CardEvent;
+}
+export type EventPayload<E extends EventName> = EventMap[E];
+
+/** Arguments of `invoke`: channels whose input may be undefined take it optionally. */
+export type InvokeArgs<C extends Channel> = undefined extends ChannelInput<C> ? [input?: ChannelInput<C>] : [input: ChannelInput<C>];
+
+/** What `window.zorgid` is, in Electron (preload) and in the browser preview (bridge) alike. */
+export interface ZorgidApi {
+  invoke<C extends Channel>(channel: C, ...args: InvokeArgs<C>): Promise<Result<ChannelResult<C>>>;
+  /** Subscribes to an event stream; returns the unsubscribe function. */
+  on<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void): () => void;
+}
+
+/** Handlers the hosts provide: input already parsed, may throw AppError (the dispatcher turns it into a Result). */
+export type ContractHandlers = {
+  [C in Channel]: (input: ChannelInput<C>) => Promise<ChannelResult<C>>;
+};
