@@ -1,0 +1,141 @@
+// The back-channel from the app to a portal (handoff-protocol.md §2–§6). Everything the portal says
+// is parsed with zod; the app never follows a redirect (a redirect to another origin would carry the
+// request id or the token elsewhere) and never talks to an origin that is not on the allowlist.
+import { z } from 'zod';
+import { AppError, isErrorCode, type ErrorCode } from '../../../shared/errors';
+import { handoffRequestSchema, type HandoffRequest, type HandoffToken } from '../../../shared/handoff-token';
+
+export const PORTAL_TIMEOUT_MS = 5_000;
+/** A handoff request is < 1 KiB; nothing the portal legitimately answers comes near this. */
+export const PORTAL_MAX_RESPONSE_BYTES = 64 * 1024;
+
+/** 128-bit random, base64url without padding (portal/server.ts `b64url(rng(16))`). */
+export const HandoffIdSchema = z.string().regex(/^[A-Za-z0-9_-]{22}$/, '128-bit base64url id');
+
+export interface PortalClientOptions {
+  /** The current allowlist (the setting), read on every call so a change applies at once. */
+  allowlist: () => readonly string[];
+  timeoutMs?: number;
+  /** Injected for tests that need a fetch that never answers; defaults to the global fetch. */
+  fetch?: typeof fetch;
+}
+
+export interface PortalClient {
+  /** `GET {portal}/api/handoff/{id}` */
+  getRequest(portal: string, id: string): Promise<HandoffRequest>;
+  /**
+   * `POST {portal}/api/handoff/{id}/progress` `{ state: "card-read" }`: lets the wait page show that the
+   * card was read (the reference portal's addition to the protocol; see its docs/handoff-protocol.md).
+   */
+  reportCardRead(portal: string, id: string): Promise<void>;
+  /** `POST {portal}/api/handoff/{id}/token`; resolves with the card session the portal opened. */
+  postToken(portal: string, id: string, token: HandoffToken): Promise<{ sessionId: string }>;
+  /** `POST {portal}/api/handoff/{id}/cancel` */
+  cancel(portal: string, id: string): Promise<void>;
+  /** `POST {portal}/api/handoff/session/{sessionId}/card-removed`; resolves with the number of sessions ended. */
+  cardRemoved(portal: string, sessionId: string): Promise<{ ended: number }>;
+}
+
+const refusalSchema = z.object({ outcome: z.literal('refused'), code: z.string().max(64) });
+const tokenAcceptedSchema = z.object({ outcome: z.literal('accepted'), sessionId: HandoffIdSchema });
+const progressSchema = z.object({ outcome: z.literal('ok') });
+const cancelledSchema = z.object({ outcome: z.literal('cancelled') });
+const cardRemovedSchema = z.object({ outcome: z.literal('ok'), ended: z.number().int().nonnegative() });
+
+// A portal may only make the app show one of the portal's or the validator's own codes; anything
+// else it names (a card or PIN code, say) would mislead the person about what went wrong.
+function portalCode(value: string): ErrorCode | null {
+  return isErrorCode(value) && (value.startsWith('ERR_PORTAL_') || value.startsWith('ERR_TOKEN_')) ? value : null;
+}
+
+async function readCapped(res: Response): Promise<string> {
+  if (!res.body) return '';
+  const reader = res.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > PORTAL_MAX_RESPONSE_BYTES) {
+      await reader.cancel().catch(() => {});
+      throw new AppError('ERR_PORTAL_BAD_RESPONSE', { reason: 'too large' });
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function isTimeout(err: unknown): boolean {
+  return err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError');
+}
+
+export function createPortalClient(options: PortalClientOptions): PortalClient {
+  const timeoutMs = options.timeoutMs ?? PORTAL_TIMEOUT_MS;
+  const doFetch = options.fetch ?? fetch;
+
+  async function call<T>(portal: string, path: string, init: RequestInit, schema: z.ZodType<T>): Promise<T> {
+    if (!options.allowlist().includes(portal)) throw new AppError('ERR_HANDOFF_PORTAL_NOT_ALLOWED', { portal: portal.slice(0, 255) });
+    const url = `${portal}${path}`;
+    // One deadline for connect, headers and body together: a portal that trickles its answer is as
+    // stuck as one that never answers.
+    const signal = AbortSignal.timeout(timeoutMs);
+    let text: string;
+    let status: number;
+    try {
+      const res = await doFetch(url, {
+        ...init,
+        redirect: 'manual',
+        signal,
+        headers: { Accept: 'application/json', ...(init.body ? { 'Content-Type': 'application/json' } : {}) },
+      });
+      status = res.status;
+      text = await readCapped(res);
+    } catch (err) {
+      if (err instanceof AppError) throw err;
+      if (signal.aborted || isTimeout(err)) throw new AppError('ERR_PORTAL_TIMEOUT', { portal, timeoutMs }, { cause: err });
+      throw new AppError('ERR_PORTAL_UNREACHABLE', { portal }, { cause: err });
+    }
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      throw new AppError('ERR_PORTAL_BAD_RESPONSE', { portal, status, reason: 'not JSON' });
+    }
+    if (status < 200 || status > 299) {
+      const refusal = refusalSchema.safeParse(json);
+      const code = refusal.success ? portalCode(refusal.data.code) : null;
+      if (code) throw new AppError(code, { portal, status });
+      throw new AppError('ERR_PORTAL_BAD_RESPONSE', { portal, status });
+    }
+    const parsed = schema.safeParse(json);
+    if (!parsed.success) {
+      throw new AppError('ERR_PORTAL_BAD_RESPONSE', { portal, status, fields: parsed.error.issues.map((i) => i.path.join('.')).slice(0, 5) });
+    }
+    return parsed.data;
+  }
+
+  function checkId(value: string): string {
+    // Checked before it goes into a URL path: no "../", no "?" smuggled into the back-channel.
+    if (!HandoffIdSchema.safeParse(value).success) throw new AppError('ERR_HANDOFF_BAD_QUERY', { reason: 'id format' });
+    return value;
+  }
+
+  return {
+    getRequest: async (portal, id) => call(portal, `/api/handoff/${checkId(id)}`, { method: 'GET' }, handoffRequestSchema),
+    async reportCardRead(portal, id) {
+      await call(portal, `/api/handoff/${checkId(id)}/progress`, { method: 'POST', body: JSON.stringify({ state: 'card-read' }) }, progressSchema);
+    },
+    async postToken(portal, id, token) {
+      const res = await call(portal, `/api/handoff/${checkId(id)}/token`, { method: 'POST', body: JSON.stringify(token) }, tokenAcceptedSchema);
+      return { sessionId: res.sessionId };
+    },
+    async cancel(portal, id) {
+      await call(portal, `/api/handoff/${checkId(id)}/cancel`, { method: 'POST', body: '{}' }, cancelledSchema);
+    },
+    async cardRemoved(portal, sessionId) {
+      const res = await call(portal, `/api/handoff/session/${checkId(sessionId)}/card-removed`, { method: 'POST', body: '{}' }, cardRemovedSchema);
+      return { ended: res.ended };
+    },
+  };
+}
