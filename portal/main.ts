@@ -2,6 +2,8 @@
 //   npx tsx portal/main.ts --port 24780 [--db .tmp/portal.sqlite] [--origin http://127.0.0.1:24780]
 //       [--app-url http://127.0.0.1:24761] [--anchor root.pem ...] [--intermediate ca.pem ...] [--crl x.crl ...]
 // Without --anchor it trusts the card lab's TEST hierarchy and CRLs (the demo and E2E set-up).
+// The operator (VZVZ) pages /operator and /api/operator/* need a token: the environment variable
+// ZORGID_OPERATOR_TOKEN (preferred: it stays out of `ps`) or --operator-token; without one they refuse.
 import { mkdirSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -17,6 +19,7 @@ const { values } = parseArgs({
     intermediate: { type: 'string', multiple: true },
     crl: { type: 'string', multiple: true },
     'no-auto-enrol': { type: 'boolean', default: false },
+    'operator-token': { type: 'string' },
   },
 });
 
@@ -55,6 +58,7 @@ const portal = await createPortal({
   appUrl: values['app-url'],
   trust: values.anchor?.length ? fileTrust() : await labTrust(),
   autoEnrolUsers: !values['no-auto-enrol'],
+  operatorToken: process.env.ZORGID_OPERATOR_TOKEN || values['operator-token'] || undefined,
 });
 console.log(`ZORG-ID Portaal luistert op ${portal.url} (origin ${portal.origin}, database ${dbPath})`);
 

@@ -24,7 +24,10 @@ import {
 } from '../src/shared/handoff-token';
 import { PORTAL_CSS, PORTAL_JS } from './pages/assets';
 import { contentSecurityPolicy } from './pages/layout';
-import { errorPage, landingPage, loggedInPage, startPage, waitPage } from './pages/pages';
+import { errorPage, landingPage, loggedInPage, mobileLoggedInPage, startPage, waitPage } from './pages/pages';
+import { registerMobileRoutes } from './mobile';
+import { registerOrganisationRoutes, validationPurposeRules } from './organisation';
+import type { Env, RouteContext } from './route-context';
 import { openSqliteStore } from './store/sqlite-store';
 import type { HandoffRecord, HandoffState, PortalStore, SessionRecord } from './store/store';
 import { createValidator, nodeSha256, type CrlSource, type IdentityPort, type OcspConfig, type PurposeRules, type TokenValidator } from './validator';
@@ -62,6 +65,11 @@ export interface PortalOptions {
   autoEnrolUsers?: boolean;
   /** For vendors/tests with their own certificate knowledge. */
   identity?: IdentityPort;
+  /**
+   * Bearer token of the operator (VZVZ) for `/operator` and `/api/operator/*` (organisation
+   * registrations). Unset: those routes refuse every call.
+   */
+  operatorToken?: string;
 }
 
 export interface Portal {
@@ -72,7 +80,6 @@ export interface Portal {
   close(): Promise<void>;
 }
 
-type Env = { Variables: { session: SessionRecord | null; sessionToken: string | null } };
 
 const TERMINAL: readonly HandoffState[] = ['done', 'failed', 'cancelled', 'expired'];
 const sha256Hex = (s: string): string => createHash('sha256').update(s).digest('hex');
@@ -111,8 +118,10 @@ export async function createPortal(options: PortalOptions): Promise<Portal> {
   // Filled in once the server listens (the port may be 0).
   let origin = options.origin ?? '';
 
-  const loginRules: PurposeRules = async ({ purpose, holder }) => {
+  const loginRules: PurposeRules = async (ctx) => {
+    const { purpose, holder } = ctx;
     if (purpose === 'enrol-user') throw new AppError('ERR_TOKEN_PURPOSE_NOT_SUPPORTED');
+    if (purpose === 'validate-organisation') return validationPurposeRules(store, ctx);
     if (purpose !== 'login') return;
     const user = await store.getUser(holder.uziNumber);
     if (user?.status === 'blocked') throw new AppError('ERR_TOKEN_USER_BLOCKED');
@@ -154,7 +163,7 @@ export async function createPortal(options: PortalOptions): Promise<Portal> {
   const audit = (entry: Parameters<PortalStore['audit']>[0]) => store.audit(entry);
   const browserActor = (c: Context<Env>) => `browser:${(c.get('session')?.id ?? 'none').slice(0, 12)}`;
 
-  async function newSession(c: Context<Env>, kind: SessionRecord['kind'], holder: UziHolder | null, cardSessionId: string | null) {
+  async function newSession(c: Context<Env>, kind: SessionRecord['kind'], holder: UziHolder | null, cardSessionId: string | null, mobileId: string | null = null) {
     const token = b64url(rng(32));
     const record: SessionRecord = {
       id: sha256Hex(token),
@@ -165,6 +174,7 @@ export async function createPortal(options: PortalOptions): Promise<Portal> {
       cardSessionId,
       endedAt: null,
       endReason: null,
+      mobileId,
     };
     await store.createSession(record);
     setCookie(c, COOKIE, token, { httpOnly: true, sameSite: 'Lax', path: '/', secure: origin.startsWith('https:') });
@@ -269,15 +279,24 @@ export async function createPortal(options: PortalOptions): Promise<Portal> {
     }
     const input = createInput.safeParse(raw);
     if (!input.success || (input.data.purpose === 'validate-organisation' && !input.data.ura)) return refuse(c, 'ERR_PORTAL_BAD_REQUEST', isForm);
+    const record = await createHandoff(c, input.data.purpose, input.data.ura ?? null);
+    const id = record.id;
+    const query = `portal=${encodeURIComponent(origin)}&request=${encodeURIComponent(id)}`;
+    const links = { appUrl: `${appUrl}/handoff?${query}`, deepLink: `zorgid://handoff?${query}` };
+    if (isForm) return c.redirect(`/handoff/${id}/start`, 303);
+    return c.json({ ...toWire(record), ...links }, 201);
+  });
+
+  async function createHandoff(c: Context<Env>, purpose: HandoffRecord['purpose'], ura: string | null): Promise<HandoffRecord> {
     const session = await ensureSession(c);
     const now = clock();
     const id = b64url(rng(16));
     const record: HandoffRecord = {
       id,
-      purpose: input.data.purpose,
+      purpose,
       challenge: b64url(rng(32)),
       origin,
-      ura: input.data.ura ?? null,
+      ura,
       returnUrl: `${origin}/handoff/${id}/done`,
       creatorSession: session.id,
       createdAt: now,
@@ -293,12 +312,9 @@ export async function createPortal(options: PortalOptions): Promise<Portal> {
       completedAt: null,
     };
     await store.createHandoff(record);
-    await audit({ at: now, actor: browserActor(c), action: 'handoff.create', outcome: 'ok', requestId: id, detail: { purpose: record.purpose } });
-    const query = `portal=${encodeURIComponent(origin)}&request=${encodeURIComponent(id)}`;
-    const links = { appUrl: `${appUrl}/handoff?${query}`, deepLink: `zorgid://handoff?${query}` };
-    if (isForm) return c.redirect(`/handoff/${id}/start`, 303);
-    return c.json({ ...toWire(record), ...links }, 201);
-  });
+    await audit({ at: now, actor: browserActor(c), action: 'handoff.create', outcome: 'ok', requestId: id, detail: { purpose: record.purpose, ...(ura ? { ura } : {}) } });
+    return record;
+  }
 
   function toWire(r: HandoffRecord): HandoffRequest {
     return {
@@ -404,6 +420,16 @@ export async function createPortal(options: PortalOptions): Promise<Portal> {
           detail: { purpose: valid.request.purpose, ura: valid.holder.ura, cardType: valid.holder.cardType, cert: valid.certificate.sha256.slice(0, 16) },
         });
         notify(id);
+        if (valid.request.purpose === 'validate-organisation') {
+          // The app shows which organisation it validated; enrolment data follows on the back-channel.
+          const registration = await store.getRegistration(valid.holder.ura);
+          return c.json({
+            outcome: 'accepted',
+            sessionId: cardSessionId,
+            organisation: registration ? { ura: registration.ura, name: registration.name } : null,
+            validation: `/api/handoff/${id}/organisation`,
+          });
+        }
         return c.json({ outcome: 'accepted', sessionId: cardSessionId });
       } catch (err) {
         if (!(err instanceof AppError)) throw err;
@@ -530,6 +556,10 @@ export async function createPortal(options: PortalOptions): Promise<Portal> {
       if (old) await store.endSession(old.id, clock(), 'ingelogd');
       await newSession(c, 'login', r.holder, r.cardSessionId);
     }
+    if (r.purpose === 'validate-organisation') {
+      // Only now, with creator session and bc checked, may this browser see the card's data.
+      await store.updateValidation(id, { state: 'card-verified', holder: r.holder, updatedAt: clock() }, ['handoff']);
+    }
     await audit({ at: clock(), actor: `uzi:${r.holder.uziNumber}`, action: r.purpose === 'login' ? 'login' : `handoff.complete.${r.purpose}`, outcome: 'ok', requestId: id });
     return c.json({ outcome: 'ok', next: r.returnUrl });
   });
@@ -538,13 +568,24 @@ export async function createPortal(options: PortalOptions): Promise<Portal> {
     const r = await store.getHandoff(c.req.param('id'));
     const s = c.get('session');
     if (r?.purpose === 'login' && liveSession(s) && s.kind === 'login' && s.cardSessionId === r.cardSessionId) return c.redirect('/ingelogd', 303);
+    if (r?.purpose === 'validate-organisation' && r.completedAt !== null && liveSession(s) && s.id === r.creatorSession) {
+      return c.redirect(`/organisatie/validatie/${r.id}`, 303);
+    }
     return refuse(c, r ? 'ERR_PORTAL_SESSION_MISMATCH' : 'ERR_PORTAL_HANDOFF_NOT_FOUND', true);
   });
 
   // ---- the logged-in page ---------------------------------------------------------------------
 
-  app.get('/ingelogd', (c) => {
+  app.get('/ingelogd', async (c) => {
     const s = c.get('session');
+    if (liveSession(s) && s.kind === 'login' && s.mobileId) {
+      const mobile = await store.getMobileId(s.mobileId);
+      const memberships = await store.listMemberships(s.mobileId);
+      const organisations = await Promise.all(
+        memberships.map(async (m) => ({ ura: m.ura, role: m.role, name: (await store.getRegistration(m.ura))?.name ?? m.ura })),
+      );
+      return c.html(mobileLoggedInPage({ name: mobile?.name ?? '—', organisations }));
+    }
     if (!liveSession(s) || s.kind !== 'login' || !s.holder) return c.redirect(`/?afgemeld=${s?.endReason === 'kaart-verwijderd' ? 'kaart-verwijderd' : 'sessie'}`, 303);
     return c.html(loggedInPage(s.holder));
   });
@@ -561,10 +602,32 @@ export async function createPortal(options: PortalOptions): Promise<Portal> {
     if (s) {
       await store.endSession(s.id, clock(), 'uitgelogd');
       if (s.holder) await audit({ at: clock(), actor: `uzi:${s.holder.uziNumber}`, action: 'logout', outcome: 'ok' });
+      else if (s.mobileId) await audit({ at: clock(), actor: `mobiel:${s.mobileId}`, action: 'logout', outcome: 'ok' });
     }
     deleteCookie(c, COOKIE, { path: '/' });
     return c.redirect('/?afgemeld=uitgelogd', 303);
   });
+
+  // ---- organisation validation (manual §6), operator, Mobile App ------------------------------
+
+  const routeContext: RouteContext = {
+    app,
+    store,
+    clock,
+    rng,
+    origin: () => origin,
+    operatorToken: options.operatorToken ?? null,
+    audit,
+    refuse,
+    ensureSession,
+    liveSession,
+    newSession,
+    foreignOrigin,
+    createHandoff,
+    browserActor,
+  };
+  registerOrganisationRoutes(routeContext);
+  registerMobileRoutes(routeContext);
 
   // ---- listen ---------------------------------------------------------------------------------
 

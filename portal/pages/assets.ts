@@ -56,6 +56,26 @@ export const PORTAL_JS = String.raw`'use strict';
     button.addEventListener('click', refresh);
     timer = setInterval(tick, 1000);
     tick();
+    // A Mobile App that scanned this browser's QR has logged it in on the portal side; the browser
+    // takes over the session with its own cookie.
+    var mobilePoll = setInterval(function () {
+      postJson('/api/login-qr/complete').then(function (r) {
+        if (r.ok && r.json.outcome === 'ok') {
+          clearInterval(mobilePoll);
+          location.assign(r.json.next);
+        }
+      }).catch(function () {});
+    }, 1000);
+  }
+
+  function organisationCode() {
+    var id = body.getAttribute('data-validation');
+    var poll = setInterval(function () {
+      fetch('/organisatie/validatie/' + encodeURIComponent(id) + '/status', { credentials: 'same-origin', headers: { Accept: 'application/json' } })
+        .then(function (res) { return res.json(); })
+        .then(function (s) { if (s.state === 'active') { clearInterval(poll); location.reload(); } })
+        .catch(function () {});
+    }, 1000);
   }
 
   function start() {
@@ -184,6 +204,7 @@ export const PORTAL_JS = String.raw`'use strict';
   else if (pageName === 'start') start();
   else if (pageName === 'wait') wait();
   else if (pageName === 'logged-in') loggedIn();
+  else if (pageName === 'org-code') organisationCode();
 })();
 `;
 
@@ -216,4 +237,12 @@ button:focus-visible, a:focus-visible { outline: 3px solid #ffbf47; outline-offs
 .holder { display: grid; grid-template-columns: max-content 1fr; gap: .3rem 1.5rem; background: #fff; border: 1px solid var(--line); border-radius: 8px; padding: 1.25rem; }
 .holder dt { color: var(--muted); }
 .holder dd { margin: 0; font-weight: 600; }
+.form { display: grid; gap: 1rem; max-width: 32rem; margin: 1.5rem 0; }
+.field label { display: block; font-weight: 600; }
+.field input[type=text], .field input[type=password], .field input[type=date] { font: inherit; padding: .45rem .6rem; border: 1px solid var(--line); border-radius: 4px; width: 100%; }
+.field.invalid input { border-color: var(--bad); }
+.field-error { color: var(--bad); margin: .25rem 0 0; font-weight: 600; }
+.list { border-collapse: collapse; width: 100%; background: #fff; margin: 1rem 0; }
+.list th, .list td { text-align: left; padding: .4rem .6rem; border-bottom: 1px solid var(--line); }
+.more { margin-top: 1.5rem; }
 `;

@@ -41,7 +41,8 @@ ${notice}${loggedIn}
       <button type="submit" class="primary" id="login-card">Inloggen met UZI-pas of ZORG-ID Smartcard</button>
     </form>
   </section>
-</div>`,
+</div>
+<p class="more"><a href="/organisatie/valideren" id="validate-organisation">Ik wil een organisatie valideren</a></p>`,
     { page: 'landing', data: { 'qr-expires-at': String(input.qrExpiresAt), now: String(input.now) } },
   );
 }
@@ -89,6 +90,24 @@ export function loggedInPage(holder: UziHolder): string {
   <dt>Organisatie</dt><dd data-field="organisation">${holder.organisation ?? '—'}</dd>
 </dl>
 <p class="hint">Haalt u uw pas uit de lezer, dan wordt u automatisch uitgelogd.</p>
+<form method="post" action="/uitloggen"><button type="submit">Uitloggen</button></form>`,
+    { page: 'logged-in' },
+  );
+}
+
+/** The logged-in page of a Mobile App login: the person, and each organisation with its role. */
+export function mobileLoggedInPage(input: { name: string; organisations: Array<{ ura: string; name: string; role: string }> }): string {
+  return page(
+    'Ingelogd',
+    html`<h1>Welkom, ${input.name}</h1>
+<p>U bent ingelogd met de ZORG-ID Mobile App.</p>
+<table class="list" id="memberships">
+<thead><tr><th>Organisatie</th><th>URA</th><th>Rol</th></tr></thead>
+<tbody>${
+      input.organisations.length
+        ? input.organisations.map((o) => html`<tr data-ura="${o.ura}"><td data-field="organisation">${o.name}</td><td>${o.ura}</td><td data-field="role">${o.role}</td></tr>`)
+        : html`<tr><td colspan="3">U bent (nog) geen lid van een organisatie.</td></tr>`
+    }</tbody></table>
 <form method="post" action="/uitloggen"><button type="submit">Uitloggen</button></form>`,
     { page: 'logged-in' },
   );

@@ -14,6 +14,13 @@ import type {
   SessionRecord,
   StoredHandoffState,
   UserRecord,
+  RegistrationRecord,
+  ValidationRecord,
+  ValidationPatch,
+  ValidationState,
+  EnrolmentCodeRecord,
+  MobileIdRecord,
+  MembershipRecord,
 } from './store';
 
 /** Append only: a migration that shipped is never edited; add the next number instead. */
@@ -75,6 +82,70 @@ export const MIGRATIONS: readonly string[] = [
      created_at INTEGER NOT NULL,
      last_login_at INTEGER
    );`,
+  // 3: organisation registrations and their validation (manual §6), enrolment codes, Mobiel IDs,
+  // memberships; login QR redemption by the Mobile App
+  `CREATE TABLE org_registrations (
+     ura TEXT PRIMARY KEY CHECK (length(ura) = 8),
+     name TEXT NOT NULL,
+     street TEXT NOT NULL,
+     postcode TEXT NOT NULL,
+     city TEXT NOT NULL,
+     status TEXT NOT NULL CHECK (status IN ('pending', 'active')),
+     created_at INTEGER NOT NULL,
+     activated_at INTEGER,
+     administrator TEXT
+   );
+   CREATE TABLE org_validations (
+     id TEXT PRIMARY KEY,
+     ura TEXT NOT NULL,
+     creator_session TEXT NOT NULL,
+     state TEXT NOT NULL,
+     holder_json TEXT,
+     birth_date TEXT,
+     branch TEXT,
+     enrolment_payload TEXT,
+     enrolment_expires_at INTEGER,
+     enrolment_delivered INTEGER NOT NULL DEFAULT 0,
+     created_at INTEGER NOT NULL,
+     updated_at INTEGER NOT NULL
+   );
+   CREATE TABLE enrolment_codes (
+     code_hash TEXT PRIMARY KEY,
+     validation_id TEXT,
+     uzi_number TEXT,
+     holder_name TEXT NOT NULL,
+     ura TEXT NOT NULL,
+     role TEXT NOT NULL,
+     birth_date TEXT NOT NULL,
+     created_at INTEGER NOT NULL,
+     expires_at INTEGER NOT NULL,
+     used_at INTEGER,
+     voided_at INTEGER,
+     void_reason TEXT,
+     attempts INTEGER NOT NULL DEFAULT 0
+   );
+   CREATE INDEX enrolment_codes_person ON enrolment_codes(uzi_number, ura);
+   CREATE TABLE mobile_ids (
+     id TEXT PRIMARY KEY,
+     uzi_number TEXT,
+     name TEXT NOT NULL,
+     birth_date TEXT NOT NULL,
+     public_key_spki TEXT NOT NULL,
+     key_alg TEXT NOT NULL,
+     status TEXT NOT NULL CHECK (status IN ('active', 'blocked', 'revoked')),
+     created_at INTEGER NOT NULL
+   );
+   CREATE INDEX mobile_ids_uzi ON mobile_ids(uzi_number);
+   CREATE TABLE memberships (
+     mobile_id TEXT NOT NULL REFERENCES mobile_ids(id),
+     ura TEXT NOT NULL,
+     role TEXT NOT NULL CHECK (role IN ('Administrator', 'Beheerder', 'Gebruiker')),
+     created_at INTEGER NOT NULL,
+     PRIMARY KEY (mobile_id, ura)
+   );
+   ALTER TABLE login_qr ADD COLUMN used_at INTEGER;
+   ALTER TABLE login_qr ADD COLUMN mobile_id TEXT;
+   ALTER TABLE sessions ADD COLUMN mobile_id TEXT;`,
 ];
 
 export function migrate(db: Database.Database): number {
@@ -118,7 +189,127 @@ interface SessionRow {
   card_session_id: string | null;
   ended_at: number | null;
   end_reason: string | null;
+  mobile_id: string | null;
 }
+
+interface RegistrationRow {
+  ura: string;
+  name: string;
+  street: string;
+  postcode: string;
+  city: string;
+  status: string;
+  created_at: number;
+  activated_at: number | null;
+  administrator: string | null;
+}
+
+interface ValidationRow {
+  id: string;
+  ura: string;
+  creator_session: string;
+  state: string;
+  holder_json: string | null;
+  birth_date: string | null;
+  branch: string | null;
+  enrolment_payload: string | null;
+  enrolment_expires_at: number | null;
+  enrolment_delivered: number;
+  created_at: number;
+  updated_at: number;
+}
+
+interface EnrolmentRow {
+  code_hash: string;
+  validation_id: string | null;
+  uzi_number: string | null;
+  holder_name: string;
+  ura: string;
+  role: string;
+  birth_date: string;
+  created_at: number;
+  expires_at: number;
+  used_at: number | null;
+  voided_at: number | null;
+  void_reason: string | null;
+  attempts: number;
+}
+
+interface MobileIdRow {
+  id: string;
+  uzi_number: string | null;
+  name: string;
+  birth_date: string;
+  public_key_spki: string;
+  key_alg: string;
+  status: string;
+  created_at: number;
+}
+
+const toRegistration = (r: RegistrationRow): RegistrationRecord => ({
+  ura: r.ura,
+  name: r.name,
+  street: r.street,
+  postcode: r.postcode,
+  city: r.city,
+  status: r.status as RegistrationRecord['status'],
+  createdAt: r.created_at,
+  activatedAt: r.activated_at,
+  administrator: r.administrator,
+});
+
+const toValidation = (r: ValidationRow): ValidationRecord => ({
+  id: r.id,
+  ura: r.ura,
+  creatorSession: r.creator_session,
+  state: r.state as ValidationState,
+  holder: parseHolder(r.holder_json),
+  birthDate: r.birth_date,
+  branch: r.branch as ValidationRecord['branch'],
+  enrolmentPayload: r.enrolment_payload,
+  enrolmentExpiresAt: r.enrolment_expires_at,
+  enrolmentDelivered: r.enrolment_delivered === 1,
+  createdAt: r.created_at,
+  updatedAt: r.updated_at,
+});
+
+const toEnrolment = (r: EnrolmentRow): EnrolmentCodeRecord => ({
+  codeHash: r.code_hash,
+  validationId: r.validation_id,
+  uziNumber: r.uzi_number,
+  holderName: r.holder_name,
+  ura: r.ura,
+  role: r.role as EnrolmentCodeRecord['role'],
+  birthDate: r.birth_date,
+  createdAt: r.created_at,
+  expiresAt: r.expires_at,
+  usedAt: r.used_at,
+  voidedAt: r.voided_at,
+  voidReason: r.void_reason as EnrolmentCodeRecord['voidReason'],
+  attempts: r.attempts,
+});
+
+const toMobileId = (r: MobileIdRow): MobileIdRecord => ({
+  id: r.id,
+  uziNumber: r.uzi_number,
+  name: r.name,
+  birthDate: r.birth_date,
+  publicKeySpki: r.public_key_spki,
+  keyAlg: r.key_alg as MobileIdRecord['keyAlg'],
+  status: r.status as MobileIdRecord['status'],
+  createdAt: r.created_at,
+});
+
+const VALIDATION_COLUMNS: Record<keyof ValidationPatch, string> = {
+  state: 'state',
+  holder: 'holder_json',
+  birthDate: 'birth_date',
+  branch: 'branch',
+  enrolmentPayload: 'enrolment_payload',
+  enrolmentExpiresAt: 'enrolment_expires_at',
+  enrolmentDelivered: 'enrolment_delivered',
+  updatedAt: 'updated_at',
+};
 
 const parseHolder = (json: string | null): UziHolder | null => (json ? (JSON.parse(json) as UziHolder) : null);
 
@@ -155,6 +346,7 @@ function toSession(r: SessionRow): SessionRecord {
     cardSessionId: r.card_session_id,
     endedAt: r.ended_at,
     endReason: r.end_reason,
+    mobileId: r.mobile_id,
   };
 }
 
@@ -187,8 +379,8 @@ export function openSqliteStore(path: string): PortalStore {
     `UPDATE handoff_requests SET used_at = ? WHERE id = ? AND used_at IS NULL AND state IN ('pending', 'card-read')`,
   );
   const insertSession = db.prepare(
-    `INSERT INTO sessions (id, kind, created_at, expires_at, holder_json, card_session_id, ended_at, end_reason)
-     VALUES (@id, @kind, @createdAt, @expiresAt, @holderJson, @cardSessionId, @endedAt, @endReason)`,
+    `INSERT INTO sessions (id, kind, created_at, expires_at, holder_json, card_session_id, ended_at, end_reason, mobile_id)
+     VALUES (@id, @kind, @createdAt, @expiresAt, @holderJson, @cardSessionId, @endedAt, @endReason, @mobileId)`,
   );
   const selectSession = db.prepare<[string], SessionRow>('SELECT * FROM sessions WHERE id = ?');
   const endSession = db.prepare('UPDATE sessions SET ended_at = ?, end_reason = ? WHERE id = ? AND ended_at IS NULL');
@@ -196,7 +388,7 @@ export function openSqliteStore(path: string): PortalStore {
     `UPDATE sessions SET ended_at = ?, end_reason = ? WHERE card_session_id = ? AND kind = 'login' AND ended_at IS NULL`,
   );
   const insertQr = db.prepare('INSERT INTO login_qr (code, session, created_at, expires_at) VALUES (?, ?, ?, ?)');
-  const selectQr = db.prepare<[string], { code: string; session: string; created_at: number; expires_at: number }>(
+  const selectQr = db.prepare<[string], { code: string; session: string; created_at: number; expires_at: number; used_at: number | null; mobile_id: string | null }>(
     'SELECT * FROM login_qr WHERE code = ?',
   );
   const selectUser = db.prepare<[string], { uzi_number: string; ura: string; status: string; cert_sha256: string | null; created_at: number; last_login_at: number | null }>(
@@ -214,7 +406,152 @@ export function openSqliteStore(path: string): PortalStore {
     'SELECT * FROM audit ORDER BY seq DESC LIMIT ?',
   );
 
+  const markQrUsed = db.prepare('UPDATE login_qr SET used_at = ?, mobile_id = ? WHERE code = ? AND used_at IS NULL AND expires_at > ?');
+  const selectRedeemedQr = db.prepare<[string], { code: string; session: string; created_at: number; expires_at: number; used_at: number | null; mobile_id: string | null }>(
+    'SELECT * FROM login_qr WHERE session = ? AND used_at IS NOT NULL ORDER BY used_at DESC LIMIT 1',
+  );
+  const insertRegistration = db.prepare(
+    `INSERT INTO org_registrations (ura, name, street, postcode, city, status, created_at, activated_at, administrator)
+     VALUES (@ura, @name, @street, @postcode, @city, @status, @createdAt, @activatedAt, @administrator) ON CONFLICT(ura) DO NOTHING`,
+  );
+  const selectRegistration = db.prepare<[string], RegistrationRow>('SELECT * FROM org_registrations WHERE ura = ?');
+  const selectRegistrations = db.prepare<[], RegistrationRow>('SELECT * FROM org_registrations ORDER BY created_at, ura');
+  const activateRegistration = db.prepare(
+    `UPDATE org_registrations SET status = 'active', activated_at = ?, administrator = ? WHERE ura = ? AND status = 'pending'`,
+  );
+  const insertValidation = db.prepare(
+    `INSERT INTO org_validations (id, ura, creator_session, state, holder_json, birth_date, branch, enrolment_payload,
+       enrolment_expires_at, enrolment_delivered, created_at, updated_at)
+     VALUES (@id, @ura, @creatorSession, @state, @holderJson, @birthDate, @branch, @enrolmentPayload, @enrolmentExpiresAt,
+       @delivered, @createdAt, @updatedAt)`,
+  );
+  const selectValidation = db.prepare<[string], ValidationRow>('SELECT * FROM org_validations WHERE id = ?');
+  const setValidationActive = db.prepare(`UPDATE org_validations SET state = 'active', enrolment_payload = NULL, updated_at = ? WHERE id = ?`);
+  const voidOpenCodes = db.prepare(
+    `UPDATE enrolment_codes SET voided_at = ?, void_reason = 'reissued'
+     WHERE uzi_number IS ? AND ura = ? AND used_at IS NULL AND voided_at IS NULL`,
+  );
+  const insertCode = db.prepare(
+    `INSERT INTO enrolment_codes (code_hash, validation_id, uzi_number, holder_name, ura, role, birth_date, created_at, expires_at,
+       used_at, voided_at, void_reason, attempts)
+     VALUES (@codeHash, @validationId, @uziNumber, @holderName, @ura, @role, @birthDate, @createdAt, @expiresAt, @usedAt, @voidedAt,
+       @voidReason, @attempts)`,
+  );
+  const selectCode = db.prepare<[string], EnrolmentRow>('SELECT * FROM enrolment_codes WHERE code_hash = ?');
+  const bumpAttempts = db.prepare('UPDATE enrolment_codes SET attempts = attempts + 1 WHERE code_hash = ? AND used_at IS NULL AND voided_at IS NULL');
+  const voidAfterAttempts = db.prepare(
+    `UPDATE enrolment_codes SET voided_at = ?, void_reason = 'attempts' WHERE code_hash = ? AND attempts >= ? AND voided_at IS NULL`,
+  );
+  const useCode = db.prepare('UPDATE enrolment_codes SET used_at = ? WHERE code_hash = ? AND used_at IS NULL AND voided_at IS NULL AND expires_at > ?');
+  const insertMobileId = db.prepare(
+    `INSERT INTO mobile_ids (id, uzi_number, name, birth_date, public_key_spki, key_alg, status, created_at)
+     VALUES (@id, @uziNumber, @name, @birthDate, @publicKeySpki, @keyAlg, @status, @createdAt)`,
+  );
+  const selectMobileId = db.prepare<[string], MobileIdRow>('SELECT * FROM mobile_ids WHERE id = ?');
+  const selectMobileIdByUzi = db.prepare<[string], MobileIdRow>(
+    `SELECT * FROM mobile_ids WHERE uzi_number = ? AND status = 'active' ORDER BY created_at DESC LIMIT 1`,
+  );
+  const upsertMembership = db.prepare(
+    `INSERT INTO memberships (mobile_id, ura, role, created_at) VALUES (@mobileId, @ura, @role, @createdAt)
+     ON CONFLICT(mobile_id, ura) DO UPDATE SET role = excluded.role`,
+  );
+  const selectMemberships = db.prepare<[string], { mobile_id: string; ura: string; role: string; created_at: number }>(
+    'SELECT * FROM memberships WHERE mobile_id = ? ORDER BY ura',
+  );
+
+  const redeem = db.transaction((input: { codeHash: string; at: number; mobileId: MobileIdRecord; membership: MembershipRecord; validationId: string | null }) => {
+    if (useCode.run(input.at, input.codeHash, input.at).changes !== 1) return false;
+    insertMobileId.run(input.mobileId);
+    upsertMembership.run(input.membership);
+    activateRegistration.run(input.at, input.mobileId.uziNumber, input.membership.ura);
+    if (input.validationId) setValidationActive.run(input.at, input.validationId);
+    return true;
+  });
+  const activate = db.transaction((input: { ura: string; at: number; administrator: string; membership: MembershipRecord; validationId: string }) => {
+    if (activateRegistration.run(input.at, input.administrator, input.ura).changes !== 1) return false;
+    upsertMembership.run(input.membership);
+    setValidationActive.run(input.at, input.validationId);
+    return true;
+  });
+  const issue = db.transaction((record: EnrolmentCodeRecord, at: number) => {
+    const voided = voidOpenCodes.run(at, record.uziNumber, record.ura).changes;
+    insertCode.run(record);
+    return voided;
+  });
+  const attempt = db.transaction((codeHash: string, max: number, at: number) => {
+    bumpAttempts.run(codeHash);
+    const voided = voidAfterAttempts.run(at, codeHash, max).changes === 1;
+    return { attempts: selectCode.get(codeHash)?.attempts ?? 0, voided };
+  });
+
   return {
+    async markLoginQrUsed(code, at, mobileId) {
+      return markQrUsed.run(at, mobileId, code, at).changes === 1;
+    },
+    async findRedeemedLoginQr(session) {
+      const r = selectRedeemedQr.get(session);
+      return r ? { code: r.code, session: r.session, createdAt: r.created_at, expiresAt: r.expires_at, usedAt: r.used_at, mobileId: r.mobile_id } : null;
+    },
+    async createRegistration(r) {
+      return insertRegistration.run(r).changes === 1;
+    },
+    async getRegistration(ura) {
+      const row = selectRegistration.get(ura);
+      return row ? toRegistration(row) : null;
+    },
+    async listRegistrations() {
+      return selectRegistrations.all().map(toRegistration);
+    },
+    async createValidation(v) {
+      insertValidation.run({ ...v, holderJson: v.holder ? JSON.stringify(v.holder) : null, delivered: v.enrolmentDelivered ? 1 : 0 });
+    },
+    async getValidation(id) {
+      const row = selectValidation.get(id);
+      return row ? toValidation(row) : null;
+    },
+    async updateValidation(id, patch, from) {
+      const keys = Object.keys(patch) as Array<keyof ValidationPatch>;
+      if (keys.length === 0 || from.length === 0) return false;
+      const sets = keys.map((k) => `${VALIDATION_COLUMNS[k]} = @${k}`).join(', ');
+      const values: Record<string, unknown> = { id };
+      for (const k of keys) {
+        const v = patch[k];
+        values[k] = k === 'holder' ? (v ? JSON.stringify(v) : null) : typeof v === 'boolean' ? (v ? 1 : 0) : v;
+      }
+      from.forEach((s, i) => (values[`from${i}`] = s));
+      const fromList = from.map((_, i) => `@from${i}`).join(', ');
+      return db.prepare(`UPDATE org_validations SET ${sets} WHERE id = @id AND state IN (${fromList})`).run(values).changes === 1;
+    },
+    async issueEnrolmentCode(record, at) {
+      return issue(record, at);
+    },
+    async getEnrolmentCode(codeHash) {
+      const row = selectCode.get(codeHash);
+      return row ? toEnrolment(row) : null;
+    },
+    async countEnrolmentAttempt(codeHash, max, at) {
+      return attempt(codeHash, max, at);
+    },
+    async redeemEnrolment(input) {
+      return redeem(input);
+    },
+    async activateOrganisation(input) {
+      return activate(input);
+    },
+    async getMobileId(id) {
+      const row = selectMobileId.get(id);
+      return row ? toMobileId(row) : null;
+    },
+    async findMobileIdByUzi(uziNumber) {
+      const row = selectMobileIdByUzi.get(uziNumber);
+      return row ? toMobileId(row) : null;
+    },
+    async putMobileId(record) {
+      insertMobileId.run(record);
+    },
+    async listMemberships(mobileId) {
+      return selectMemberships.all(mobileId).map((r) => ({ mobileId: r.mobile_id, ura: r.ura, role: r.role as MembershipRecord['role'], createdAt: r.created_at }));
+    },
     async createHandoff(r) {
       insertHandoff.run({ ...r, holderJson: r.holder ? JSON.stringify(r.holder) : null });
     },
@@ -236,7 +573,7 @@ export function openSqliteStore(path: string): PortalStore {
       return db.prepare(`UPDATE handoff_requests SET ${sets} WHERE id = @id AND state IN (${fromList})`).run(values).changes === 1;
     },
     async createSession(s) {
-      insertSession.run({ ...s, holderJson: s.holder ? JSON.stringify(s.holder) : null });
+      insertSession.run({ ...s, holderJson: s.holder ? JSON.stringify(s.holder) : null, mobileId: s.mobileId ?? null });
     },
     async getSession(id) {
       const row = selectSession.get(id);
@@ -253,7 +590,7 @@ export function openSqliteStore(path: string): PortalStore {
     },
     async getLoginQr(code) {
       const r = selectQr.get(code);
-      return r ? { code: r.code, session: r.session, createdAt: r.created_at, expiresAt: r.expires_at } : null;
+      return r ? { code: r.code, session: r.session, createdAt: r.created_at, expiresAt: r.expires_at, usedAt: r.used_at, mobileId: r.mobile_id } : null;
     },
     async getUser(uziNumber) {
       const r = selectUser.get(uziNumber);

@@ -48,6 +48,8 @@ export interface SessionRecord {
   cardSessionId: string | null;
   endedAt: number | null;
   endReason: string | null;
+  /** Set for sessions opened by the Mobile App through the login QR. */
+  mobileId?: string | null;
 }
 
 export interface LoginQrRecord {
@@ -55,7 +57,94 @@ export interface LoginQrRecord {
   session: string;
   createdAt: number;
   expiresAt: number;
+  /** When a Mobile App redeemed it, and which Mobiel ID did. */
+  usedAt?: number | null;
+  mobileId?: string | null;
 }
+
+/** An organisation registration made by the operator (VZVZ) and finished by its first administrator. */
+export interface RegistrationRecord {
+  ura: string;
+  name: string;
+  street: string;
+  postcode: string;
+  city: string;
+  status: 'pending' | 'active';
+  createdAt: number;
+  activatedAt: number | null;
+  /** UZI-nummer of the person who finished it. */
+  administrator: string | null;
+}
+
+/**
+ * One run of "Ik wil een organisatie valideren" in one browser; its id is the handoff id. States name
+ * the page the administrator is on: handoff (card work in the app) → card-verified (confirm the
+ * organisation) → active (existing Mobiel ID), or → birth-date → app-links → code-issued → active
+ * (after the Mobile App redeemed the enrolment code).
+ */
+export type ValidationState = 'handoff' | 'card-verified' | 'birth-date' | 'app-links' | 'code-issued' | 'active';
+
+export interface ValidationRecord {
+  id: string;
+  ura: string;
+  creatorSession: string;
+  state: ValidationState;
+  holder: UziHolder | null;
+  /** ISO date (YYYY-MM-DD) as the administrator typed it. */
+  birthDate: string | null;
+  /** 'existing' when a Mobiel ID of this holder was found at confirmation. */
+  branch: 'existing' | 'new' | null;
+  /** The enrolment QR payload, kept only until the app fetched it once over the back-channel. */
+  enrolmentPayload: string | null;
+  enrolmentExpiresAt: number | null;
+  enrolmentDelivered: boolean;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export type ValidationPatch = Partial<
+  Pick<ValidationRecord, 'state' | 'holder' | 'birthDate' | 'branch' | 'enrolmentPayload' | 'enrolmentExpiresAt' | 'enrolmentDelivered' | 'updatedAt'>
+>;
+
+export type PortalRole = 'Administrator' | 'Beheerder' | 'Gebruiker';
+
+export interface EnrolmentCodeRecord {
+  /** SHA-256 of the code (hex): the database never holds a redeemable code. */
+  codeHash: string;
+  validationId: string | null;
+  uziNumber: string | null;
+  holderName: string;
+  ura: string;
+  role: PortalRole;
+  birthDate: string;
+  createdAt: number;
+  expiresAt: number;
+  usedAt: number | null;
+  voidedAt: number | null;
+  voidReason: 'reissued' | 'attempts' | null;
+  attempts: number;
+}
+
+export interface MobileIdRecord {
+  id: string;
+  uziNumber: string | null;
+  name: string;
+  birthDate: string;
+  /** SubjectPublicKeyInfo DER, base64. */
+  publicKeySpki: string;
+  keyAlg: 'ES256' | 'RS256';
+  status: 'active' | 'blocked' | 'revoked';
+  createdAt: number;
+}
+
+export interface MembershipRecord {
+  mobileId: string;
+  ura: string;
+  role: PortalRole;
+  createdAt: number;
+}
+
+export type AttemptOutcome = { attempts: number; voided: boolean };
 
 export interface UserRecord {
   uziNumber: string;
@@ -97,6 +186,40 @@ export interface PortalStore {
 
   createLoginQr(record: LoginQrRecord): Promise<void>;
   getLoginQr(code: string): Promise<LoginQrRecord | null>;
+
+  /** Compare-and-set: true for the one call that redeemed an unused, live login QR. */
+  markLoginQrUsed(code: string, at: number, mobileId: string): Promise<boolean>;
+  /** The latest login QR of this browser session that a Mobile App redeemed, if any. */
+  findRedeemedLoginQr(session: string): Promise<LoginQrRecord | null>;
+
+  /** false when a registration with this URA exists already. */
+  createRegistration(record: RegistrationRecord): Promise<boolean>;
+  getRegistration(ura: string): Promise<RegistrationRecord | null>;
+  listRegistrations(): Promise<RegistrationRecord[]>;
+
+  createValidation(record: ValidationRecord): Promise<void>;
+  getValidation(id: string): Promise<ValidationRecord | null>;
+  updateValidation(id: string, patch: ValidationPatch, from: readonly ValidationState[]): Promise<boolean>;
+
+  /** Voids every open code of the same person and organisation, then stores this one; returns how many were voided. */
+  issueEnrolmentCode(record: EnrolmentCodeRecord, at: number): Promise<number>;
+  getEnrolmentCode(codeHash: string): Promise<EnrolmentCodeRecord | null>;
+  /** Counts a wrong birth date; the code is voided at `max`. */
+  countEnrolmentAttempt(codeHash: string, max: number, at: number): Promise<AttemptOutcome>;
+  /**
+   * One transaction: the code becomes used (only if open), the Mobiel ID and the membership are
+   * stored, the registration turns active and the validation (if any) too. false: the code was not open.
+   */
+  redeemEnrolment(input: { codeHash: string; at: number; mobileId: MobileIdRecord; membership: MembershipRecord; validationId: string | null }): Promise<boolean>;
+  /** Existing Mobiel ID branch, one transaction: false when the registration was no longer pending. */
+  activateOrganisation(input: { ura: string; at: number; administrator: string; membership: MembershipRecord; validationId: string }): Promise<boolean>;
+
+  getMobileId(id: string): Promise<MobileIdRecord | null>;
+  /** The active Mobiel ID bound to this UZI-pas holder, if any. */
+  findMobileIdByUzi(uziNumber: string): Promise<MobileIdRecord | null>;
+  /** For seeding and administration. */
+  putMobileId(record: MobileIdRecord): Promise<void>;
+  listMemberships(mobileId: string): Promise<MembershipRecord[]>;
 
   getUser(uziNumber: string): Promise<UserRecord | null>;
   putUser(record: UserRecord): Promise<void>;

@@ -1,0 +1,208 @@
+// The ZORG-ID Mobile App's side of the portal (handoff-protocol.md §7): redeem an enrolment code
+// (birth date + a device public key → a Mobiel ID), and confirm a login QR with a signature of the
+// device key, after which the browser that shows that QR takes over a logged-in session.
+import { createHash, createPublicKey, verify, type JsonWebKey, type KeyObject } from 'node:crypto';
+import { z } from 'zod';
+import { type ErrorCode } from '../src/shared/errors';
+import { ERROR_MESSAGES } from '../src/shared/error-messages';
+import type { PortalContext, RouteContext } from './route-context';
+import type { MobileIdRecord } from './store/store';
+
+/** Wrong birth dates allowed per enrolment code; the last one voids the code. */
+export const ENROLMENT_MAX_ATTEMPTS = 5;
+
+/** The text a device key signs to confirm a login QR: UTF-8, three lines, no trailing newline. */
+export function mobileLoginMessage(origin: string, code: string): Uint8Array {
+  return new TextEncoder().encode(`zorgid-mobile-login:1\n${origin}\n${code}`);
+}
+
+const sha256Hex = (s: string): string => createHash('sha256').update(s).digest('hex');
+const b64url = (bytes: Uint8Array): string => Buffer.from(bytes).toString('base64url');
+const base64urlText = (min: number, max: number) => z.string().min(min).max(max).regex(/^[A-Za-z0-9_-]+$/);
+
+const publicKeySchema = z.union([
+  z.strictObject({ jwk: z.record(z.string(), z.unknown()) }),
+  z.strictObject({ spki: z.string().min(40).max(2000).regex(/^[A-Za-z0-9+/]+={0,2}$/) }),
+]);
+
+export const enrolRequestSchema = z.strictObject({
+  code: base64urlText(22, 64),
+  birthDate: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
+  publicKey: publicKeySchema,
+});
+
+export const mobileLoginRequestSchema = z.strictObject({
+  code: base64urlText(22, 64),
+  mobileId: base64urlText(22, 22),
+  // ECDSA P-256 as IEEE P1363 (r‖s, 64 bytes) or RSA PKCS#1 v1.5 up to 4096 bits.
+  signature: base64urlText(40, 700),
+});
+
+/** P-256 (ES256) or RSA of at least 2048 bits (RS256); never a private key. */
+function deviceKey(input: z.infer<typeof publicKeySchema>): { spki: string; alg: MobileIdRecord['keyAlg'] } | null {
+  try {
+    if ('jwk' in input && 'd' in input.jwk) return null;
+    const key: KeyObject =
+      'jwk' in input
+        ? createPublicKey({ key: input.jwk as JsonWebKey, format: 'jwk' })
+        : createPublicKey({ key: Buffer.from(input.spki, 'base64'), format: 'der', type: 'spki' });
+    const details = key.asymmetricKeyDetails ?? {};
+    let alg: MobileIdRecord['keyAlg'] | null = null;
+    if (key.asymmetricKeyType === 'ec' && details.namedCurve === 'prime256v1') alg = 'ES256';
+    if (key.asymmetricKeyType === 'rsa' && (details.modulusLength ?? 0) >= 2048) alg = 'RS256';
+    if (!alg) return null;
+    return { spki: key.export({ type: 'spki', format: 'der' }).toString('base64'), alg };
+  } catch {
+    return null;
+  }
+}
+
+function verifyDeviceSignature(record: MobileIdRecord, message: Uint8Array, signature: Uint8Array): boolean {
+  try {
+    const key = createPublicKey({ key: Buffer.from(record.publicKeySpki, 'base64'), format: 'der', type: 'spki' });
+    if (record.keyAlg === 'ES256') return verify('sha256', message, { key, dsaEncoding: 'ieee-p1363' }, signature);
+    return verify('sha256', message, key, signature);
+  } catch {
+    return false;
+  }
+}
+
+function statusOf(code: ErrorCode): 400 | 403 | 404 | 409 | 410 {
+  switch (code) {
+    case 'ERR_ENROL_CODE_UNKNOWN':
+    case 'ERR_MOBILE_LOGIN_CODE_UNKNOWN':
+      return 404;
+    case 'ERR_ENROL_CODE_EXPIRED':
+    case 'ERR_ENROL_CODE_VOID':
+    case 'ERR_MOBILE_LOGIN_CODE_EXPIRED':
+      return 410;
+    case 'ERR_ENROL_CODE_USED':
+    case 'ERR_MOBILE_LOGIN_CODE_USED':
+    case 'ERR_ORG_REGISTRATION_FINISHED':
+      return 409;
+    case 'ERR_MOBILE_ID_UNKNOWN':
+    case 'ERR_MOBILE_SIGNATURE_INVALID':
+      return 403;
+    default:
+      return 400;
+  }
+}
+
+export function registerMobileRoutes(ctx: RouteContext): void {
+  const { app, store, clock, rng, audit } = ctx;
+
+  const refused = (c: PortalContext, code: ErrorCode, extra: Record<string, unknown> = {}) =>
+    c.json({ outcome: 'refused', code, message: ERROR_MESSAGES[code].nl, ...extra }, statusOf(code));
+  // JSON only: a cross-site form cannot send application/json without a CORS preflight we never answer.
+  const jsonBody = async (c: PortalContext): Promise<unknown> =>
+    (c.req.header('content-type') ?? '').startsWith('application/json') ? c.req.json().catch(() => null) : null;
+
+  app.post('/api/mobile/enrol', async (c) => {
+    const input = enrolRequestSchema.safeParse(await jsonBody(c));
+    if (!input.success) {
+      await audit({ at: clock(), actor: 'mobile', action: 'enrolment.redeem', outcome: 'refused', code: 'ERR_PORTAL_BAD_REQUEST' });
+      return refused(c, 'ERR_PORTAL_BAD_REQUEST');
+    }
+    const now = clock();
+    const codeHash = sha256Hex(input.data.code);
+    // The audit names a code by a short prefix of its hash: enough to follow one code, useless to redeem it.
+    const codeRef = codeHash.slice(0, 12);
+    const refuse = async (code: ErrorCode, detail: Record<string, unknown> = {}, extra: Record<string, unknown> = {}) => {
+      await audit({ at: now, actor: 'mobile', action: 'enrolment.redeem', outcome: 'refused', code, detail: { code: codeRef, ...detail } });
+      return refused(c, code, extra);
+    };
+    const key = deviceKey(input.data.publicKey);
+    if (!key) return refuse('ERR_ENROL_DEVICE_KEY_INVALID');
+    const record = await store.getEnrolmentCode(codeHash);
+    if (!record) return refuse('ERR_ENROL_CODE_UNKNOWN');
+    const who = { ura: record.ura };
+    if (record.usedAt !== null) return refuse('ERR_ENROL_CODE_USED', who);
+    if (record.voidedAt !== null) return refuse('ERR_ENROL_CODE_VOID', { ...who, reason: record.voidReason });
+    if (now >= record.expiresAt) return refuse('ERR_ENROL_CODE_EXPIRED', who);
+    if (input.data.birthDate !== record.birthDate) {
+      const attempt = await store.countEnrolmentAttempt(codeHash, ENROLMENT_MAX_ATTEMPTS, now);
+      if (attempt.voided) return refuse('ERR_ENROL_CODE_VOID', { ...who, reason: 'attempts', attempts: attempt.attempts });
+      return refuse('ERR_ENROL_BIRTH_DATE_MISMATCH', { ...who, attempts: attempt.attempts }, { attemptsLeft: Math.max(0, ENROLMENT_MAX_ATTEMPTS - attempt.attempts) });
+    }
+    const registration = await store.getRegistration(record.ura);
+    // Someone else finished this registration meanwhile: this code must not add a second administrator.
+    if (record.validationId && registration?.status !== 'pending') return refuse('ERR_ORG_REGISTRATION_FINISHED', who);
+    const mobile: MobileIdRecord = {
+      id: b64url(rng(16)),
+      uziNumber: record.uziNumber,
+      name: record.holderName,
+      birthDate: record.birthDate,
+      publicKeySpki: key.spki,
+      keyAlg: key.alg,
+      status: 'active',
+      createdAt: now,
+    };
+    const redeemed = await store.redeemEnrolment({
+      codeHash,
+      at: now,
+      mobileId: mobile,
+      membership: { mobileId: mobile.id, ura: record.ura, role: record.role, createdAt: now },
+      validationId: record.validationId,
+    });
+    // Lost a race with another redemption of the same code.
+    if (!redeemed) return refuse('ERR_ENROL_CODE_USED', who);
+    await audit({
+      at: now,
+      actor: `mobiel:${mobile.id}`,
+      action: 'enrolment.redeem',
+      outcome: 'ok',
+      requestId: record.validationId,
+      detail: { code: codeRef, ura: record.ura, role: record.role, keyAlg: key.alg },
+    });
+    if (record.validationId) {
+      await audit({
+        at: now,
+        actor: `mobiel:${mobile.id}`,
+        action: 'organisation.activate',
+        outcome: 'ok',
+        requestId: record.validationId,
+        detail: { ura: record.ura, branch: 'new', role: record.role },
+      });
+    }
+    return c.json(
+      { outcome: 'enrolled', mobileId: mobile.id, name: mobile.name, organisation: { ura: record.ura, name: registration?.name ?? record.ura }, role: record.role },
+      201,
+    );
+  });
+
+  app.post('/api/mobile/login', async (c) => {
+    const input = mobileLoginRequestSchema.safeParse(await jsonBody(c));
+    const now = clock();
+    const refuse = async (code: ErrorCode, actor = 'mobile') => {
+      await audit({ at: now, actor, action: 'login.mobile', outcome: 'refused', code });
+      return refused(c, code);
+    };
+    if (!input.success) return refuse('ERR_PORTAL_BAD_REQUEST');
+    const qr = await store.getLoginQr(input.data.code);
+    if (!qr) return refuse('ERR_MOBILE_LOGIN_CODE_UNKNOWN');
+    if (qr.usedAt != null) return refuse('ERR_MOBILE_LOGIN_CODE_USED');
+    if (now >= qr.expiresAt) return refuse('ERR_MOBILE_LOGIN_CODE_EXPIRED');
+    const mobile = await store.getMobileId(input.data.mobileId);
+    if (!mobile || mobile.status !== 'active') return refuse('ERR_MOBILE_ID_UNKNOWN');
+    const signature = Buffer.from(input.data.signature, 'base64url');
+    if (!verifyDeviceSignature(mobile, mobileLoginMessage(ctx.origin(), input.data.code), signature)) return refuse('ERR_MOBILE_SIGNATURE_INVALID', `mobiel:${mobile.id}`);
+    if (!(await store.markLoginQrUsed(input.data.code, now, mobile.id))) return refuse('ERR_MOBILE_LOGIN_CODE_USED', `mobiel:${mobile.id}`);
+    await audit({ at: now, actor: `mobiel:${mobile.id}`, action: 'login.mobile', outcome: 'ok' });
+    return c.json({ outcome: 'ok' });
+  });
+
+  // The landing page polls this: once a Mobile App confirmed this browser's QR, the browser gets a
+  // fresh logged-in session (a new cookie; the anonymous one ends).
+  app.post('/api/login-qr/complete', async (c) => {
+    if (ctx.foreignOrigin(c)) return ctx.refuse(c, 'ERR_PORTAL_FORBIDDEN_ORIGIN');
+    const s = c.get('session');
+    if (!ctx.liveSession(s) || s.kind !== 'anonymous') return c.json({ outcome: 'pending' });
+    const qr = await store.findRedeemedLoginQr(s.id);
+    if (!qr?.mobileId) return c.json({ outcome: 'pending' });
+    if (!(await store.endSession(s.id, clock(), 'ingelogd'))) return c.json({ outcome: 'pending' });
+    await ctx.newSession(c, 'login', null, null, qr.mobileId);
+    const memberships = await store.listMemberships(qr.mobileId);
+    await audit({ at: clock(), actor: `mobiel:${qr.mobileId}`, action: 'login', outcome: 'ok', detail: { via: 'login-qr', organisations: memberships.map((m) => m.ura) } });
+    return c.json({ outcome: 'ok', next: '/ingelogd' });
+  });
+}
