@@ -12,6 +12,6 @@ if [ ${#missing[@]} -gt 0 ]; then
   echo "setup-debian: installing ${missing[*]}"
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq
-  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 echo "setup-debian: system packages present"
