@@ -5,9 +5,12 @@
 //   The demo card: the card lab's virtual card over real PC/SC + PKCS#11 when pcscd and vpcd run,
 //   otherwise the in-process demo card (decided in src/main/card-backend.ts).
 // `npm run app` (= --real): real readers only, never a demo card.
-// Options: --port <n> (preview), --no-open (do not start a browser).
+//   --demo also starts the reference ZORG-ID Portaal (portal/) on http://127.0.0.1:24780, trusting the
+//   card lab's TEST PKI, its SQLite in a temp folder; the app allows that origin for this run.
+// Options: --port <n> (preview), --no-open (do not start a browser), --no-portal.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 
@@ -61,17 +64,56 @@ function openBrowser(url) {
   }
 }
 
+const PORTAL_PORT = 24780;
+
 /**
- * Hook for the reference ZORG-ID Portaal (portal/, its own issue): start it here and pass its URL to
- * the app so the demo can hand off to it. Until then the demo is the card screen alone.
+ * The reference ZORG-ID Portaal beside the demo (never beside `npm run app`: real readers talk to real
+ * portals). A fixed port, because the app's default allowlist names http://127.0.0.1:24780; its data
+ * in a fresh temp folder, so every demo starts with no users and no sessions.
  */
 async function startReferencePortal() {
-  return null;
+  if (mode !== 'demo' || args.includes('--no-portal')) return null;
+  const db = join(mkdtempSync(join(tmpdir(), 'zorgid-portal-')), 'portal.sqlite');
+  const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'portal/main.ts'), '--port', String(PORTAL_PORT), '--db', db], {
+    cwd: root,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  process.on('exit', () => child.kill('SIGTERM'));
+  const url = await new Promise((resolve) => {
+    let out = '';
+    const timer = setTimeout(() => resolve(null), 60_000);
+    child.stdout.on('data', (chunk) => {
+      out += chunk.toString();
+      const found = out.match(/http:\/\/127\.0\.0\.1:\d+/)?.[0];
+      if (found) {
+        clearTimeout(timer);
+        resolve(found);
+      }
+    });
+    child.on('exit', () => {
+      clearTimeout(timer);
+      resolve(null);
+    });
+  });
+  if (!url) {
+    console.log(`(The reference portal did not start on port ${PORTAL_PORT}; the demo runs without it.)`);
+    child.kill('SIGTERM');
+    return null;
+  }
+  console.log(`ZORG-ID Portaal (reference, TEST PKI): ${url}/`);
+  return { url, child };
 }
 
-function forwardSignals(child) {
-  for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
-  child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
+function forwardSignals(child, portal) {
+  for (const signal of ['SIGINT', 'SIGTERM'])
+    process.on(signal, () => {
+      child.kill(signal);
+      portal?.child.kill(signal);
+    });
+  child.on('exit', (code, signal) => {
+    portal?.child.kill('SIGTERM');
+    process.exit(code ?? (signal ? 1 : 0));
+  });
 }
 
 async function main() {
@@ -81,7 +123,7 @@ async function main() {
   if (electronBinary()) {
     console.log(`Starting ZORG-ID Desktop (Electron${mode === 'demo' ? ', DEMO' : ''})…`);
     const cli = join(root, 'node_modules/electron-vite/bin/electron-vite.js');
-    forwardSignals(spawn(process.execPath, [cli, 'dev'], { cwd: root, stdio: 'inherit', env }));
+    forwardSignals(spawn(process.execPath, [cli, 'dev'], { cwd: root, stdio: 'inherit', env }), portal);
     return;
   }
 
@@ -92,7 +134,7 @@ async function main() {
     stdio: ['inherit', 'pipe', 'inherit'],
     env,
   });
-  forwardSignals(child);
+  forwardSignals(child, portal);
   let buffer = '';
   child.stdout.on('data', (chunk) => {
     process.stdout.write(chunk);
@@ -101,8 +143,10 @@ async function main() {
     const url = buffer.match(/http:\/\/127\.0\.0\.1:\d+\//)?.[0];
     if (url) {
       buffer = null;
+      if (portal) console.log(`Log in on the portal: ${portal.url}/ (the app's login screen appears at ${url})`);
       console.log('Press Ctrl+C to stop.');
       openBrowser(url);
+      if (portal) openBrowser(`${portal.url}/`);
     }
   });
 }

@@ -5,6 +5,7 @@ import { AppError } from '../shared/errors';
 import type { CardService } from './core/card/card-port';
 import type { DemoControls } from './core/demo/demo-card-service';
 import type { SettingsStore } from './core/settings';
+import type { HandoffHandlers } from './handoff-setup';
 
 export interface HandlerDeps {
   card: CardService;
@@ -12,7 +13,17 @@ export interface HandlerDeps {
   info: AppInfo;
   /** Present only in demo mode; `npm run app` passes null and the demo channels refuse. */
   demo: DemoControls | null;
+  /** The login screens (handoff-setup.ts); absent = no handoff in this host (the screens stay idle). */
+  handoff?: HandoffHandlers;
 }
+
+const IDLE_HANDOFF: HandoffHandlers = {
+  'handoff:state': async () => ({ step: 'idle' }),
+  'handoff:confirm': async () => null,
+  'handoff:pin': async () => null,
+  'handoff:cancel': async () => null,
+  'handoff:dismiss': async () => null,
+};
 
 export function createHandlers(deps: HandlerDeps): ContractHandlers {
   const demo = (): DemoControls => {
@@ -34,5 +45,6 @@ export function createHandlers(deps: HandlerDeps): ContractHandlers {
       return null;
     },
     'demo:scenario': async (patch) => demo().scenario(patch),
+    ...(deps.handoff ?? IDLE_HANDOFF),
   };
 }

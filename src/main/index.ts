@@ -1,14 +1,16 @@
 // Composition root of the Electron app: one setupX() per concern, in the order Electron needs them.
 //   npm run app        → real readers through the supervised card host (utilityProcess)
 //   ZORGID_MODE=demo   → the demo card (npm start when the Electron binary exists)
+import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { app, type BrowserWindow } from 'electron';
 import type { AppInfo } from '../shared/contract';
 import { createCardBackend, type CardBackend } from './card-backend';
 import { electronCardHost } from './card-host-electron';
-import { createFileSettings } from './core/settings';
+import { openAppStore, sqliteSettings, type AppStore } from './core/store';
 import { createHandlers } from './handlers';
+import { handoffHandlers, setupHandoff, type HandoffSetup } from './handoff-setup';
 import { registerIpc } from './ipc/register';
 import { linkFromArgv, setupProtocol, setupSingleInstance } from './protocol';
 import { setupSecurity, setupSessionSecurity } from './security';
@@ -24,6 +26,8 @@ const log = (line: string): void => {
 
 let win: BrowserWindow | null = null;
 let backend: CardBackend | null = null;
+let store: AppStore | null = null;
+let handoff: HandoffSetup | null = null;
 const cleanups: (() => void)[] = [];
 
 /** Hook for the handoff issue: a zorgid:// link (portal login) arrives here. */
@@ -42,7 +46,8 @@ async function main(): Promise<void> {
   await app.whenReady();
   setupSessionSecurity();
 
-  const settings = createFileSettings(join(app.getPath('userData'), 'settings.json'));
+  store = openAppStore({ path: join(app.getPath('userData'), 'zorgid-desktop.sqlite'), clock: Date.now });
+  const settings = sqliteSettings(store);
   const mode = process.env.ZORGID_MODE === 'demo' ? 'demo' : 'real';
   backend = await createCardBackend({
     mode,
@@ -54,16 +59,29 @@ async function main(): Promise<void> {
   const card = backend.card;
   const info: AppInfo = { name: 'ZORG-ID Desktop', version: app.getVersion(), mode, demoBackend: backend.demoBackend, platform: process.platform };
 
+  handoff = await setupHandoff({
+    store,
+    card,
+    clock: Date.now,
+    rng: (n) => new Uint8Array(randomBytes(n)),
+    appVersion: info.version,
+    // npm start's reference portal, for this run only.
+    extraPortals: process.env.ZORGID_PORTAL_URL ? [process.env.ZORGID_PORTAL_URL.replace(/\/$/, '')] : [],
+    focus: () => (win ? focusWindow(win) : (win = createMainWindow(paths))),
+    log,
+  });
+
   win = createMainWindow(paths);
   win.on('closed', () => {
     win = null;
   });
   cleanups.push(
     registerIpc({
-      handlers: createHandlers({ card, settings, info, demo: backend.demo }),
+      handlers: createHandlers({ card, settings, info, demo: backend.demo, handoff: handoffHandlers(handoff.ui) }),
       window: () => win,
       isAppUrl,
       subscribe: (listener) => card.subscribe(listener),
+      subscribeHandoff: (listener) => handoff?.subscribe(listener) ?? (() => {}),
       log,
     }),
     setupTray({
@@ -84,7 +102,10 @@ async function main(): Promise<void> {
   });
   app.on('before-quit', () => {
     for (const cleanup of cleanups.splice(0)) cleanup();
-    void backend?.close();
+    void handoff
+      ?.close()
+      .then(() => backend?.close())
+      .finally(() => store?.close());
   });
 }
 

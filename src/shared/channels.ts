@@ -1,3 +1,7 @@
+import type { PinStatus, UziHolder } from './domain';
+import type { ErrorCode } from './errors';
+import type { HandoffPurpose } from './handoff-token';
+
 // Channel and event names, plus the plain types and values the renderer needs — no zod — so the
 // preload, the preview bridge and the renderer bundle do not carry the schemas. contract.ts proves at compile time that its table has exactly these keys.
 export const CHANNELS = [
@@ -9,11 +13,16 @@ export const CHANNELS = [
   'demo:insert',
   'demo:remove',
   'demo:scenario',
+  'handoff:state',
+  'handoff:confirm',
+  'handoff:pin',
+  'handoff:cancel',
+  'handoff:dismiss',
 ] as const;
 
 export type Channel = (typeof CHANNELS)[number];
 
-export const EVENTS = ['card:event'] as const;
+export const EVENTS = ['card:event', 'handoff:event'] as const;
 export type EventName = (typeof EVENTS)[number];
 
 export function isChannel(value: unknown): value is Channel {
@@ -50,3 +59,44 @@ export interface DemoScenario {
 
 /** The contract's demo scenario at start: everything working, two readers. */
 export const DEFAULT_DEMO_SCENARIO: DemoScenario = { service: 'up', middleware: 'present', readers: 2 };
+
+/** Which portal asks for what (handoff-protocol.md §2): what the request screen shows. */
+export interface HandoffRequestInfo {
+  /** Identifies this flow on the screens (a per-flow counter, not the portal's request id). */
+  flow: number;
+  portal: string;
+  purpose: HandoffPurpose;
+  ura: string | null;
+  expiresAt: string;
+}
+
+/** The handoff screens as a state the renderer draws; main sends every change as `handoff:event`. */
+export type HandoffView =
+  | { step: 'idle' }
+  | { step: 'request'; request: HandoffRequestInfo }
+  | { step: 'reading'; request: HandoffRequestInfo; reader: string }
+  | {
+      step: 'pin';
+      request: HandoffRequestInfo;
+      reader: string;
+      holder: UziHolder | null;
+      status: PinStatus;
+      /** Set when the previous attempt failed (ERR_PIN_INCORRECT, ERR_PIN_FORMAT, ERR_PIN_TIMEOUT). */
+      previousError: ErrorCode | null;
+      /** Pinpad readers: when the reader stops waiting for the PIN (epoch ms). */
+      pinpadDeadline: number | null;
+    }
+  | { step: 'signing'; request: HandoffRequestInfo; reader: string; pinpad: boolean; pinpadDeadline: number | null }
+  | { step: 'done'; request: HandoffRequestInfo; holder: UziHolder | null }
+  | { step: 'cancelled'; request: HandoffRequestInfo }
+  | { step: 'failed'; request: HandoffRequestInfo; code: ErrorCode };
+
+/**
+ * The PIN lengths the PIN dialog and main accept: the UZI-pas PIN is 6–8 digits (uzi-domain.md),
+ * narrowed further when the card says so; a card reporting something odd still gets 6–8.
+ */
+export function pinLengths(status: Pick<PinStatus, 'minLength' | 'maxLength'>): { min: number; max: number } {
+  const min = Math.max(6, status.minLength || 6);
+  const max = Math.min(8, status.maxLength || 8);
+  return min <= max ? { min, max } : { min: 6, max: 8 };
+}

@@ -2,15 +2,16 @@
 // Both hosts (Electron IPC, preview HTTP) dispatch through it; the preload and the preview bridge expose
 // exactly `ZorgidApi` as `window.zorgid`.
 import { z } from 'zod';
-import { DEMO_CARDS, type AppInfo, type Channel, type DemoScenario, type EventName } from './channels';
+import { DEMO_CARDS, type AppInfo, type Channel, type DemoScenario, type EventName, type HandoffView } from './channels';
 import type { CardEvent, CardReading, ReaderState } from './domain';
 import type { Result } from './errors';
 import { SettingsPatchInputSchema, type Settings } from './settings';
 
-export { CHANNELS, EVENTS, isChannel, isEventName, DEMO_CARDS, DEFAULT_DEMO_SCENARIO, type Channel, type EventName, type AppInfo, type DemoCardKey, type DemoScenario } from './channels';
+export { CHANNELS, EVENTS, isChannel, isEventName, DEMO_CARDS, DEFAULT_DEMO_SCENARIO, type Channel, type EventName, type AppInfo, type DemoCardKey, type DemoScenario, type HandoffRequestInfo, type HandoffView } from './channels';
 
 const noInput = z.undefined();
 const readerIndex = z.number().int().min(0).max(1);
+const flowId = z.number().int().min(1);
 
 /** Declares one channel: `channel<Result>()(inputSchema)`; the result type is a phantom. */
 const channel =
@@ -32,6 +33,15 @@ export const CONTRACT = {
       readers: z.union([z.literal(0), z.literal(1), z.literal(2)]).optional(),
     }),
   ),
+  // The handoff screens (handoff-flow.ts HandoffScreens, answered by the renderer). `flow` names the
+  // flow the screen showed, so a late click never answers a newer flow.
+  'handoff:state': channel<HandoffView>()(noInput),
+  'handoff:confirm': channel<null>()(z.strictObject({ flow: flowId, reader: z.string().min(1).max(200) })),
+  // The PIN crosses as a string only here; main turns it into a Buffer at once. Digits are checked
+  // there (ERR_PIN_FORMAT, a retry), not by the schema, so a typo is a PIN error and not a bad call.
+  'handoff:pin': channel<null>()(z.strictObject({ flow: flowId, pin: z.string().max(64) })),
+  'handoff:cancel': channel<null>()(z.strictObject({ flow: flowId })),
+  'handoff:dismiss': channel<null>()(z.strictObject({ flow: flowId })),
 } satisfies Record<Channel, { input: z.ZodType; result?: unknown }>;
 
 // Compile-time proof that CONTRACT and CHANNELS list the same names.
@@ -46,6 +56,7 @@ export type ChannelResult<C extends Channel> = Exclude<(typeof CONTRACT)[C]['res
 /** Events pushed from main to the renderer, as a typed stream. */
 export interface EventMap {
   'card:event': CardEvent;
+  'handoff:event': HandoffView;
 }
 export type EventPayload<E extends EventName> = EventMap[E];
 

@@ -360,6 +360,66 @@ export const ERROR_MESSAGES: Record<ErrorCode, Record<Language, string>> = {
     nl: 'De bevestiging vanuit de ZORG-ID Mobile App is ongeldig. Scan de QR-code opnieuw.',
     en: 'The confirmation from the ZORG-ID Mobile App is invalid. Scan the QR code again.',
   },
+  ERR_MOBILE_ID_BLOCKED: {
+    nl: 'Deze ZORG-ID Mobiel ID is geblokkeerd en kan nu niet worden gebruikt. Neem contact op met uw beheerder.',
+    en: 'This ZORG-ID Mobile ID is blocked and cannot be used now. Contact your administrator.',
+  },
+  ERR_MOBILE_ID_REVOKED: {
+    nl: 'Het certificaat van deze ZORG-ID Mobiel ID is ingetrokken; de ID is niet meer bruikbaar. Vraag uw beheerder om een nieuw certificaat.',
+    en: 'The certificate of this ZORG-ID Mobile ID has been revoked; the ID can no longer be used. Ask your administrator for a new certificate.',
+  },
+  ERR_ADMIN_LOGIN_REQUIRED: {
+    nl: 'Log in met de ZORG-ID Mobile App om het beheer te gebruiken.',
+    en: 'Log in with the ZORG-ID Mobile App to use administration.',
+  },
+  ERR_ADMIN_FORBIDDEN: {
+    nl: 'U heeft geen rechten voor deze handeling bij deze organisatie.',
+    en: 'You are not authorised for this action at this organisation.',
+  },
+  ERR_ADMIN_INVALID_INPUT: {
+    nl: 'Controleer de gemarkeerde velden.',
+    en: 'Check the marked fields.',
+  },
+  ERR_ADMIN_ORG_UNKNOWN: {
+    nl: 'Deze organisatie bestaat niet of is nog niet gevalideerd.',
+    en: 'This organisation does not exist or has not been validated yet.',
+  },
+  ERR_ADMIN_USER_NOT_FOUND: {
+    nl: 'Deze gebruiker is geen lid van deze organisatie.',
+    en: 'This user is not a member of this organisation.',
+  },
+  ERR_ADMIN_ONLY_ADMINISTRATOR: {
+    nl: 'Dit is de enige administrator van een organisatie. Wijs eerst een andere administrator aan.',
+    en: 'This is the only administrator of an organisation. Appoint another administrator first.',
+  },
+  ERR_ADMIN_NO_MOBILE_ID: {
+    nl: 'Deze gebruiker heeft geen (bruikbare) ZORG-ID Mobiel ID.',
+    en: 'This user has no (usable) ZORG-ID Mobile ID.',
+  },
+  ERR_ADMIN_ALREADY_BLOCKED: {
+    nl: 'Deze gebruiker is al geblokkeerd.',
+    en: 'This user is already blocked.',
+  },
+  ERR_ADMIN_NOT_BLOCKED: {
+    nl: 'Alleen het certificaat van een geblokkeerde gebruiker kan worden ingetrokken; deze gebruiker is niet geblokkeerd.',
+    en: 'Only the certificate of a blocked user can be revoked; this user is not blocked.',
+  },
+  ERR_ADMIN_USER_BLOCKED: {
+    nl: 'Deze gebruiker is geblokkeerd. Trek eerst het certificaat in of activeer de gebruiker.',
+    en: 'This user is blocked. Revoke the certificate or activate the user first.',
+  },
+  ERR_ADMIN_MEMBER_EXISTS: {
+    nl: 'Deze gebruiker is al lid van deze organisatie.',
+    en: 'This user is already a member of this organisation.',
+  },
+  ERR_ADMIN_MEMBER_MISMATCH: {
+    nl: 'De ZORG-ID ID en de geboortedatum horen niet bij dezelfde gebruiker.',
+    en: 'The ZORG-ID ID and the date of birth do not belong to the same user.',
+  },
+  ERR_ADMIN_CONFIRMATION_REQUIRED: {
+    nl: 'Bevestig deze handeling eerst.',
+    en: 'Confirm this action first.',
+  },
   ERR_PORTAL_UNREACHABLE: {
     nl: 'Het portaal is niet bereikbaar. Controleer de internetverbinding en probeer het opnieuw vanaf de website.',
     en: 'The portal cannot be reached. Check the internet connection and try again from the website.',

@@ -13,7 +13,9 @@ interface PreviewFixture {
   stderr: () => string;
 }
 
-async function startPreview(extraArgs: string[]): Promise<{ child: ChildProcess; url: string; stderr: () => string }> {
+export async function startPreview(
+  extraArgs: string[],
+): Promise<{ child: ChildProcess; url: string; handoffUrl: string | null; stderr: () => string }> {
   if (!existsSync(join(root, 'dist/renderer/index.html'))) throw new Error('dist/renderer missing: run `npm run build` first');
   const child = spawn(
     process.execPath,
@@ -26,13 +28,15 @@ async function startPreview(extraArgs: string[]): Promise<{ child: ChildProcess;
       '--exit-with-parent',
       ...(extraArgs.includes('--real') ? [] : ['--demo']),
       ...(extraArgs.includes('--card-lab') || extraArgs.includes('--real') ? [] : ['--in-process']),
+      // The login listener on any free port: the default 24761 may be in use by a running app.
+      ...(extraArgs.includes('--handoff-port') ? [] : ['--handoff-port', '0']),
       ...extraArgs,
     ],
     { cwd: root, stdio: ['pipe', 'pipe', 'pipe'] },
   );
   let err = '';
   child.stderr?.on('data', (d: Buffer) => (err += d.toString()));
-  const url = await new Promise<string>((resolveUrl, reject) => {
+  const { url, handoffUrl } = await new Promise<{ url: string; handoffUrl: string | null }>((resolveUrl, reject) => {
     let out = '';
     const timer = setTimeout(() => reject(new Error(`preview host did not start: ${err}`)), 20_000);
     child.stdout?.on('data', (d: Buffer) => {
@@ -40,12 +44,13 @@ async function startPreview(extraArgs: string[]): Promise<{ child: ChildProcess;
       const line = out.split('\n')[0];
       if (out.includes('\n') && line) {
         clearTimeout(timer);
-        resolveUrl((JSON.parse(line) as { url: string }).url);
+        const info = JSON.parse(line) as { url: string; handoffUrl?: string | null };
+        resolveUrl({ url: info.url, handoffUrl: info.handoffUrl ?? null });
       }
     });
     child.on('exit', (code) => reject(new Error(`preview host exited (${code}): ${err}`)));
   });
-  return { child, url, stderr: () => err };
+  return { child, url, handoffUrl, stderr: () => err };
 }
 
 export const test = base.extend<{ preview: PreviewFixture; previewArgs: string[] }>({

@@ -10,6 +10,7 @@ export interface IpcOptions {
   window: () => BrowserWindow | null;
   isAppUrl: (url: string) => boolean;
   subscribe: (listener: (event: EventMap['card:event']) => void) => () => void;
+  subscribeHandoff?: (listener: (view: EventMap['handoff:event']) => void) => () => void;
   log?: (line: string) => void;
 }
 
@@ -23,12 +24,15 @@ export function registerIpc(options: IpcOptions): () => void {
       }),
     );
   }
-  const unsubscribe = options.subscribe((cardEvent) => {
+  const send = <E extends keyof EventMap>(name: E, payload: EventMap[E]): void => {
     const win = options.window();
-    if (win && !win.isDestroyed() && options.isAppUrl(win.webContents.getURL())) win.webContents.send('card:event', cardEvent);
-  });
+    if (win && !win.isDestroyed() && options.isAppUrl(win.webContents.getURL())) win.webContents.send(name, payload);
+  };
+  const unsubscribe = options.subscribe((cardEvent) => send('card:event', cardEvent));
+  const unsubscribeHandoff = options.subscribeHandoff?.((view) => send('handoff:event', view)) ?? (() => {});
   return () => {
     unsubscribe();
+    unsubscribeHandoff();
     for (const channel of CHANNELS) ipcMain.removeHandler(channel);
   };
 }

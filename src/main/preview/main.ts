@@ -1,20 +1,30 @@
 // Entry of the browser preview host: `node --import tsx src/main/preview/main.ts --demo|--real`.
 // Composition root of the preview: settings, card backend, handlers, HTTP host.
-import { homedir } from 'node:os';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { homedir, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AppInfo } from '../../shared/contract';
 import { createCardBackend, type CardBackendMode } from '../card-backend';
 import { createCardHost } from '../core/host/supervisor';
-import { createFileSettings, createMemorySettings } from '../core/settings';
+import { openAppStore, sqliteSettings } from '../core/store';
 import { createHandlers } from '../handlers';
+import { handoffHandlers, setupHandoff } from '../handoff-setup';
 import { startPreviewHost } from './server';
 
 interface Args {
   mode: CardBackendMode;
   port: number;
   rendererDir: string;
-  settingsFile: string | null;
+  /** Folder of the app's SQLite file (settings + audit log). */
+  dataDir: string;
+  /** The data dir is a temp folder of this run: removed on exit. */
+  dataDirIsTemp: boolean;
+  /** Loopback listener port; undefined = the stored setting (24761). */
+  handoffPort: number | undefined;
+  /** Portals allowed for this run (npm start's reference portal, tests), beside the stored allowlist. */
+  allowPortals: string[];
   json: boolean;
   exitWithParent: boolean;
   demoReadDelayMs: number | undefined;
@@ -30,12 +40,21 @@ function parseArgs(argv: string[]): Args {
   };
   const mode: CardBackendMode = argv.includes('--real') ? 'real' : 'demo';
   const delay = value('--demo-read-delay');
+  const handoffPort = value('--handoff-port');
+  const allow = [...argv.flatMap((a, i) => (a === '--allow-portal' && argv[i + 1] ? [argv[i + 1]!] : [])), ...(process.env.ZORGID_PORTAL_URL ? [process.env.ZORGID_PORTAL_URL] : [])];
   return {
     mode,
     port: Number(value('--port') ?? 0),
     rendererDir: resolve(value('--renderer') ?? join(repoRoot, 'dist/renderer')),
-    // The demo keeps settings in memory: a demo must not change the person's real settings.
-    settingsFile: value('--settings') ?? (mode === 'real' ? join(homedir(), '.config', 'zorgid-desktop', 'settings.json') : null),
+    // The demo keeps its data in a fresh temp folder: a demo must not change the person's real
+    // settings or add to their audit log. --data-dir (or ZORGID_DATA_DIR) picks a folder.
+    dataDirIsTemp: mode === 'demo' && value('--data-dir') === undefined && process.env.ZORGID_DATA_DIR === undefined,
+    dataDir:
+      value('--data-dir') ??
+      process.env.ZORGID_DATA_DIR ??
+      (mode === 'real' ? join(homedir(), '.config', 'zorgid-desktop') : mkdtempSync(join(tmpdir(), 'zorgid-preview-'))),
+    handoffPort: handoffPort === undefined ? undefined : Number(handoffPort),
+    allowPortals: [...new Set(allow.map((o) => o.replace(/\/$/, '')))],
     json: argv.includes('--json'),
     exitWithParent: argv.includes('--exit-with-parent'),
     demoBackend: argv.includes('--in-process') ? 'in-process' : argv.includes('--card-lab') ? 'card-lab' : 'auto',
@@ -48,7 +67,8 @@ async function main(): Promise<void> {
   const log = (line: string): void => {
     process.stderr.write(`${line}\n`);
   };
-  const settings = args.settingsFile ? createFileSettings(args.settingsFile) : createMemorySettings();
+  const store = openAppStore({ path: join(args.dataDir, 'zorgid-desktop.sqlite'), clock: Date.now });
+  const settings = sqliteSettings(store);
   const backend = await createCardBackend({
     mode: args.mode,
     clock: Date.now,
@@ -66,22 +86,44 @@ async function main(): Promise<void> {
     demoBackend: backend.demoBackend,
     platform: process.platform,
   };
+  const handoff = await setupHandoff({
+    store,
+    card: backend.card,
+    clock: Date.now,
+    rng: (n) => new Uint8Array(randomBytes(n)),
+    appVersion: info.version,
+    ...(args.handoffPort !== undefined ? { port: args.handoffPort } : {}),
+    extraPortals: args.allowPortals,
+    // The preview's window is a browser tab: the request screen appears there; nothing to raise.
+    focus: () => {},
+    log,
+  });
   const host = await startPreviewHost({
-    handlers: createHandlers({ card: backend.card, settings, info, demo: backend.demo }),
+    handlers: createHandlers({ card: backend.card, settings, info, demo: backend.demo, handoff: handoffHandlers(handoff.ui) }),
     subscribe: (listener) => backend.card.subscribe(listener),
+    subscribeHandoff: (listener) => handoff.subscribe(listener),
     rendererDir: args.rendererDir,
     port: args.port,
     log,
   });
   // The URL alone; the secret is in the served page, not in the URL or the terminal.
-  process.stdout.write(args.json ? `${JSON.stringify({ url: host.url })}\n` : `ZORG-ID Desktop (browser preview${args.mode === 'demo' ? ', DEMO' : ''}): ${host.url}\n`);
+  const handoffUrl = handoff.listener ? `http://127.0.0.1:${handoff.listener.port}` : null;
+  process.stdout.write(
+    args.json
+      ? `${JSON.stringify({ url: host.url, handoffUrl, dataDir: args.dataDir })}\n`
+      : `ZORG-ID Desktop (browser preview${args.mode === 'demo' ? ', DEMO' : ''}): ${host.url}\n` +
+          (handoffUrl ? `  portal logins (loopback): ${handoffUrl}\n` : ''),
+  );
 
   let stopping = false;
   const stop = async (): Promise<void> => {
     if (stopping) return;
     stopping = true;
     await host.close();
+    await handoff.close();
     await backend.close();
+    store.close();
+    if (args.dataDirIsTemp) rmSync(args.dataDir, { recursive: true, force: true });
     process.exit(0);
   };
   process.on('SIGINT', () => void stop());

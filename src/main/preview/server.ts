@@ -15,6 +15,8 @@ export interface PreviewHostOptions {
   handlers: ContractHandlers;
   /** Card events; the listener gets a snapshot first (CardService.subscribe semantics). */
   subscribe: (listener: (event: EventMap['card:event']) => void) => () => void;
+  /** The login screens' state (handoff:event); the listener gets every change. */
+  subscribeHandoff?: (listener: (view: EventMap['handoff:event']) => void) => () => void;
   /** Folder with the built renderer (index.html + assets). */
   rendererDir: string;
   /** 0 (default) = any free port. */
@@ -118,9 +120,17 @@ export async function startPreviewHost(options: PreviewHostOptions): Promise<Pre
     });
     res.write(': zorgid\n\n');
     streams.add(res);
-    const unsubscribe = options.subscribe((event) => {
+    const unsubscribeCard = options.subscribe((event) => {
       res.write(`event: card:event\ndata: ${JSON.stringify(event)}\n\n`);
     });
+    const unsubscribeHandoff =
+      options.subscribeHandoff?.((view) => {
+        res.write(`event: handoff:event\ndata: ${JSON.stringify(view)}\n\n`);
+      }) ?? (() => {});
+    const unsubscribe = (): void => {
+      unsubscribeCard();
+      unsubscribeHandoff();
+    };
     const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), HEARTBEAT_MS);
     const stop = (): void => {
       clearInterval(heartbeat);

@@ -2,10 +2,12 @@ import { useEffect } from 'react';
 import { ErrorNotice } from './components/ErrorNotice';
 import { CardScreen } from './features/card-status/CardScreen';
 import { DemoControls } from './features/demo/DemoControls';
+import { HandoffScreen } from './features/login/HandoffScreen';
 import { SettingsPage } from './features/settings/SettingsPage';
 import { useLanguage, useT } from './i18n';
 import { useAppStore, type View } from './stores/app-store';
 import { useCardStore } from './stores/card-store';
+import { useHandoffStore } from './stores/handoff-store';
 import { useSettingsStore } from './stores/settings-store';
 
 export function App() {
@@ -13,11 +15,18 @@ export function App() {
   const lang = useLanguage();
   const { info, error, view, show } = useAppStore();
   const settingsLoaded = useSettingsStore((s) => s.settings !== null);
+  // A portal asking something takes the window over until the person has answered or closed it.
+  const handoffActive = useHandoffStore((s) => s.view.step !== 'idle');
 
   useEffect(() => {
     void useAppStore.getState().load();
     void useSettingsStore.getState().load();
-    return useCardStore.getState().start();
+    const stopCards = useCardStore.getState().start();
+    const stopHandoff = useHandoffStore.getState().start();
+    return () => {
+      stopCards();
+      stopHandoff();
+    };
   }, []);
 
   useEffect(() => {
@@ -70,6 +79,8 @@ export function App() {
             <p className="muted" role="status">
               {t('app.loading')}
             </p>
+          ) : handoffActive ? (
+            <HandoffScreen />
           ) : view === 'card' ? (
             <CardScreen />
           ) : (

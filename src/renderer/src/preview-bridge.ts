@@ -2,7 +2,7 @@
 // preview host's HTTP API (POST /api/invoke) and event stream (GET /api/events). Loaded only when no
 // preload has provided window.zorgid, before the app mounts.
 import type { Channel, EventMap, EventName, ZorgidApi } from '../../shared/contract';
-import { isChannel } from '../../shared/channels';
+import { isChannel, isEventName } from '../../shared/channels';
 import type { CardEvent } from '../../shared/domain';
 import type { Result, SerializedError } from '../../shared/errors';
 
@@ -25,12 +25,13 @@ function isResult(value: unknown): value is Result<unknown> {
 export function installPreviewBridge(): void {
   const secret = readSecret();
   const headers = { 'Content-Type': 'application/json', [SECRET_HEADER]: secret };
-  const listeners = new Set<(event: CardEvent) => void>();
+  const listeners: { [E in EventName]: Set<(payload: EventMap[E]) => void> } = { 'card:event': new Set(), 'handoff:event': new Set() };
   let streaming = false;
 
-  const deliver = (event: CardEvent): void => {
-    for (const listener of [...listeners]) listener(event);
+  const deliverTo = <E extends EventName>(name: E, payload: EventMap[E]): void => {
+    for (const listener of [...listeners[name]]) listener(payload);
   };
+  const deliver = (event: CardEvent): void => deliverTo('card:event', event);
 
   async function invoke(channel: Channel, input?: unknown): Promise<Result<never>> {
     if (!isChannel(channel)) return { ok: false, error: { code: 'ERR_IPC_UNKNOWN_CHANNEL', kind: 'fatal' } };
@@ -74,7 +75,8 @@ export function installPreviewBridge(): void {
               .filter((line) => line.startsWith('data:'))
               .map((line) => line.slice(5).trimStart())
               .join('\n');
-            if (data && /(^|\n)event: card:event(\n|$)/.test(block)) deliver(JSON.parse(data) as CardEvent);
+            const name = /(?:^|\n)event: ([a-z:]+)(?:\n|$)/.exec(block)?.[1];
+            if (data && name && isEventName(name)) deliverTo(name, JSON.parse(data) as EventMap[typeof name]);
           }
         }
       } catch {
@@ -89,15 +91,15 @@ export function installPreviewBridge(): void {
   const api: ZorgidApi = {
     invoke: invoke as ZorgidApi['invoke'],
     on<E extends EventName>(event: E, listener: (payload: EventMap[E]) => void) {
-      if (event !== 'card:event') return () => {};
-      const l = listener as (event: CardEvent) => void;
-      listeners.add(l);
+      if (!isEventName(event)) return () => {};
+      const set = listeners[event] as Set<(payload: EventMap[E]) => void>;
+      set.add(listener);
       if (!streaming) {
         streaming = true;
         void stream();
       }
       return () => {
-        listeners.delete(l);
+        set.delete(listener);
       };
     },
   };
