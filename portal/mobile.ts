@@ -6,7 +6,8 @@ import { z } from 'zod';
 import { type ErrorCode } from '../src/shared/errors';
 import { ERROR_MESSAGES } from '../src/shared/error-messages';
 import type { PortalContext, RouteContext } from './route-context';
-import type { MobileIdRecord } from './store/store';
+import type { MobileIdRecord, PersonRecord } from './store/store';
+import { newZorgIdId } from './zorg-id';
 
 /** Wrong birth dates allowed per enrolment code; the last one voids the code. */
 export const ENROLMENT_MAX_ATTEMPTS = 5;
@@ -15,6 +16,17 @@ export const ENROLMENT_MAX_ATTEMPTS = 5;
 export function mobileLoginMessage(origin: string, code: string): Uint8Array {
   return new TextEncoder().encode(`zorgid-mobile-login:1\n${origin}\n${code}`);
 }
+
+/** The text a device key signs to ask the state of its ID: `at` is the device's clock in ms. */
+export function mobileStatusMessage(origin: string, mobileId: string, at: number): Uint8Array {
+  return new TextEncoder().encode(`zorgid-mobile-status:1\n${origin}\n${mobileId}\n${at}`);
+}
+
+export const mobileStatusRequestSchema = z.strictObject({
+  mobileId: z.string().min(22).max(22).regex(/^[A-Za-z0-9_-]+$/),
+  at: z.number().int().nonnegative(),
+  signature: z.string().min(40).max(700).regex(/^[A-Za-z0-9_-]+$/),
+});
 
 const sha256Hex = (s: string): string => createHash('sha256').update(s).digest('hex');
 const b64url = (bytes: Uint8Array): string => Buffer.from(bytes).toString('base64url');
@@ -81,6 +93,8 @@ function statusOf(code: ErrorCode): 400 | 403 | 404 | 409 | 410 {
     case 'ERR_ORG_REGISTRATION_FINISHED':
       return 409;
     case 'ERR_MOBILE_ID_UNKNOWN':
+    case 'ERR_MOBILE_ID_BLOCKED':
+    case 'ERR_MOBILE_ID_REVOKED':
     case 'ERR_MOBILE_SIGNATURE_INVALID':
       return 403;
     default:
@@ -127,8 +141,16 @@ export function registerMobileRoutes(ctx: RouteContext): void {
     const registration = await store.getRegistration(record.ura);
     // Someone else finished this registration meanwhile: this code must not add a second administrator.
     if (record.validationId && registration?.status !== 'pending') return refuse('ERR_ORG_REGISTRATION_FINISHED', who);
+    // A registered user's code names its person; a validation code finds the card holder's user
+    // (an earlier, revoked Mobiel ID) or creates one.
+    const known = record.personId ? await store.getPerson(record.personId) : record.uziNumber ? await store.findPersonByUzi(record.uziNumber) : null;
+    const person: PersonRecord | null = known
+      ? null
+      : { id: newZorgIdId(rng), givenName: null, surname: null, name: record.holderName, birthDate: record.birthDate, uziNumber: record.uziNumber, createdAt: now, lastUsedAt: null };
+    const personId = known?.id ?? person!.id;
     const mobile: MobileIdRecord = {
       id: b64url(rng(16)),
+      personId,
       uziNumber: record.uziNumber,
       name: record.holderName,
       birthDate: record.birthDate,
@@ -141,8 +163,9 @@ export function registerMobileRoutes(ctx: RouteContext): void {
       codeHash,
       at: now,
       mobileId: mobile,
-      membership: { mobileId: mobile.id, ura: record.ura, role: record.role, createdAt: now },
+      membership: { personId, ura: record.ura, role: record.role, createdAt: now },
       validationId: record.validationId,
+      person,
     });
     // Lost a race with another redemption of the same code.
     if (!redeemed) return refuse('ERR_ENROL_CODE_USED', who);
@@ -152,7 +175,7 @@ export function registerMobileRoutes(ctx: RouteContext): void {
       action: 'enrolment.redeem',
       outcome: 'ok',
       requestId: record.validationId,
-      detail: { code: codeRef, ura: record.ura, role: record.role, keyAlg: key.alg },
+      detail: { code: codeRef, ura: record.ura, role: record.role, keyAlg: key.alg, person: personId },
     });
     if (record.validationId) {
       await audit({
@@ -165,7 +188,14 @@ export function registerMobileRoutes(ctx: RouteContext): void {
       });
     }
     return c.json(
-      { outcome: 'enrolled', mobileId: mobile.id, name: mobile.name, organisation: { ura: record.ura, name: registration?.name ?? record.ura }, role: record.role },
+      {
+        outcome: 'enrolled',
+        mobileId: mobile.id,
+        zorgIdId: personId,
+        name: mobile.name,
+        organisation: { ura: record.ura, name: registration?.name ?? record.ura },
+        role: record.role,
+      },
       201,
     );
   });
@@ -183,12 +213,32 @@ export function registerMobileRoutes(ctx: RouteContext): void {
     if (qr.usedAt != null) return refuse('ERR_MOBILE_LOGIN_CODE_USED');
     if (now >= qr.expiresAt) return refuse('ERR_MOBILE_LOGIN_CODE_EXPIRED');
     const mobile = await store.getMobileId(input.data.mobileId);
-    if (!mobile || mobile.status !== 'active') return refuse('ERR_MOBILE_ID_UNKNOWN');
+    if (!mobile) return refuse('ERR_MOBILE_ID_UNKNOWN');
     const signature = Buffer.from(input.data.signature, 'base64url');
     if (!verifyDeviceSignature(mobile, mobileLoginMessage(ctx.origin(), input.data.code), signature)) return refuse('ERR_MOBILE_SIGNATURE_INVALID', `mobiel:${mobile.id}`);
+    // After the signature: only the device itself learns that its ID is blocked or revoked (§7.4, §7.5).
+    if (mobile.status === 'blocked') return refuse('ERR_MOBILE_ID_BLOCKED', `mobiel:${mobile.id}`);
+    if (mobile.status === 'revoked') return refuse('ERR_MOBILE_ID_REVOKED', `mobiel:${mobile.id}`);
     if (!(await store.markLoginQrUsed(input.data.code, now, mobile.id))) return refuse('ERR_MOBILE_LOGIN_CODE_USED', `mobiel:${mobile.id}`);
+    await store.touchPerson(mobile.personId, now);
     await audit({ at: now, actor: `mobiel:${mobile.id}`, action: 'login.mobile', outcome: 'ok' });
     return c.json({ outcome: 'ok' });
+  });
+
+  // What the Mobile App shows on "Jouw ID" (manual §7.5, figure 32): whether its ID is still usable.
+  // Signed like a login, so only the device holding the key learns the state of its ID.
+  app.post('/api/mobile/id-status', async (c) => {
+    const input = mobileStatusRequestSchema.safeParse(await jsonBody(c));
+    if (!input.success) return refused(c, 'ERR_PORTAL_BAD_REQUEST');
+    const now = clock();
+    // A signature older than five minutes (or from the future) is a replay.
+    if (Math.abs(now - input.data.at) > 5 * 60_000) return refused(c, 'ERR_MOBILE_SIGNATURE_INVALID');
+    const mobile = await store.getMobileId(input.data.mobileId);
+    if (!mobile) return refused(c, 'ERR_MOBILE_ID_UNKNOWN');
+    const signature = Buffer.from(input.data.signature, 'base64url');
+    if (!verifyDeviceSignature(mobile, mobileStatusMessage(ctx.origin(), mobile.id, input.data.at), signature)) return refused(c, 'ERR_MOBILE_SIGNATURE_INVALID');
+    const code = mobile.status === 'blocked' ? 'ERR_MOBILE_ID_BLOCKED' : mobile.status === 'revoked' ? 'ERR_MOBILE_ID_REVOKED' : null;
+    return c.json({ status: mobile.status, usable: mobile.status === 'active', ...(code ? { code, message: ERROR_MESSAGES[code].nl } : {}) });
   });
 
   // The landing page polls this: once a Mobile App confirmed this browser's QR, the browser gets a
@@ -201,7 +251,8 @@ export function registerMobileRoutes(ctx: RouteContext): void {
     if (!qr?.mobileId) return c.json({ outcome: 'pending' });
     if (!(await store.endSession(s.id, clock(), 'ingelogd'))) return c.json({ outcome: 'pending' });
     await ctx.newSession(c, 'login', null, null, qr.mobileId);
-    const memberships = await store.listMemberships(qr.mobileId);
+    const mobile = await store.getMobileId(qr.mobileId);
+    const memberships = mobile ? await store.listMemberships(mobile.personId) : [];
     await audit({ at: clock(), actor: `mobiel:${qr.mobileId}`, action: 'login', outcome: 'ok', detail: { via: 'login-qr', organisations: memberships.map((m) => m.ura) } });
     return c.json({ outcome: 'ok', next: '/ingelogd' });
   });

@@ -280,7 +280,7 @@ export function registerOrganisationRoutes(ctx: RouteContext): void {
           ura: registration.ura,
           at: now,
           administrator: holder.uziNumber,
-          membership: { mobileId: mobile.id, ura: registration.ura, role: 'Administrator', createdAt: now },
+          membership: { personId: mobile.personId, ura: registration.ura, role: 'Administrator', createdAt: now },
           validationId: v.id,
         });
         if (!done) return stepRefused(c, v, 'organisation.activate', 'ERR_ORG_REGISTRATION_FINISHED');

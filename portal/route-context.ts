@@ -16,6 +16,8 @@ export interface RouteContext {
   rng: (bytes: number) => Uint8Array;
   /** The portal origin (known once the server listens). */
   origin: () => string;
+  /** Where ZORG-ID Desktop listens (loopback), for handoff links. */
+  appUrl: string;
   /** null: the operator routes refuse everything. */
   operatorToken: string | null;
   audit(entry: AuditEntry): Promise<void>;

@@ -26,6 +26,7 @@ import { PORTAL_CSS, PORTAL_JS } from './pages/assets';
 import { contentSecurityPolicy } from './pages/layout';
 import { errorPage, landingPage, loggedInPage, mobileLoggedInPage, startPage, waitPage } from './pages/pages';
 import { registerMobileRoutes } from './mobile';
+import { registerAdminRoutes } from './admin-routes';
 import { registerOrganisationRoutes, validationPurposeRules } from './organisation';
 import type { Env, RouteContext } from './route-context';
 import { openSqliteStore } from './store/sqlite-store';
@@ -538,6 +539,13 @@ export async function createPortal(options: PortalOptions): Promise<Portal> {
       await audit({ at: clock(), actor: browserActor(c), action: 'handoff.complete', outcome: 'refused', requestId: id.slice(0, 32), code: r });
       return refuse(c, r);
     }
+    if (r.purpose === 'enrol-user') {
+      // No card and no token: the app fetched the QR once over the back-channel (state done); the
+      // creator's browser (checked above) goes on to the result page.
+      if (stateOf(r) !== 'done' || r.completedAt !== null || !(await store.updateHandoff(id, { completedAt: clock() }, ['done']))) return refuse(c, 'ERR_PORTAL_HANDOFF_NOT_PENDING');
+      await audit({ at: clock(), actor: browserActor(c), action: 'handoff.complete.enrol-user', outcome: 'ok', requestId: id });
+      return c.json({ outcome: 'ok', next: r.returnUrl });
+    }
     if (stateOf(r) !== 'done' || r.completedAt !== null || !r.browserCodeHash || !r.holder) return refuse(c, 'ERR_PORTAL_HANDOFF_NOT_PENDING');
     const input = z.object({ bc: z.string().min(16).max(64) }).safeParse(await c.req.json().catch(() => null));
     const expected = fromBase64Url(r.browserCodeHash);
@@ -568,6 +576,7 @@ export async function createPortal(options: PortalOptions): Promise<Portal> {
     const r = await store.getHandoff(c.req.param('id'));
     const s = c.get('session');
     if (r?.purpose === 'login' && liveSession(s) && s.kind === 'login' && s.cardSessionId === r.cardSessionId) return c.redirect('/ingelogd', 303);
+    if (r?.purpose === 'enrol-user' && liveSession(s) && s.id === r.creatorSession) return c.redirect(`/beheer/inschrijving/${r.id}`, 303);
     if (r?.purpose === 'validate-organisation' && r.completedAt !== null && liveSession(s) && s.id === r.creatorSession) {
       return c.redirect(`/organisatie/validatie/${r.id}`, 303);
     }
@@ -580,7 +589,7 @@ export async function createPortal(options: PortalOptions): Promise<Portal> {
     const s = c.get('session');
     if (liveSession(s) && s.kind === 'login' && s.mobileId) {
       const mobile = await store.getMobileId(s.mobileId);
-      const memberships = await store.listMemberships(s.mobileId);
+      const memberships = mobile ? await store.listMemberships(mobile.personId) : [];
       const organisations = await Promise.all(
         memberships.map(async (m) => ({ ura: m.ura, role: m.role, name: (await store.getRegistration(m.ura))?.name ?? m.ura })),
       );
@@ -616,6 +625,7 @@ export async function createPortal(options: PortalOptions): Promise<Portal> {
     clock,
     rng,
     origin: () => origin,
+    appUrl,
     operatorToken: options.operatorToken ?? null,
     audit,
     refuse,
@@ -628,6 +638,7 @@ export async function createPortal(options: PortalOptions): Promise<Portal> {
   };
   registerOrganisationRoutes(routeContext);
   registerMobileRoutes(routeContext);
+  registerAdminRoutes(routeContext);
 
   // ---- listen ---------------------------------------------------------------------------------
 

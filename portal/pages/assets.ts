@@ -135,6 +135,8 @@ export const PORTAL_JS = String.raw`'use strict';
     }
 
     function complete() {
+      // enrol-user has no card and no token: the portal checks the session only.
+      if (!bc && body.getAttribute('data-purpose') === 'enrol-user') bc = 'none';
       if (!bc) {
         showProblem('Deze browser heeft de code van ZORG-ID Desktop niet ontvangen. Start opnieuw.', 'ERR_PORTAL_BROWSER_CODE_INVALID');
         return;
@@ -245,4 +247,14 @@ button:focus-visible, a:focus-visible { outline: 3px solid #ffbf47; outline-offs
 .list { border-collapse: collapse; width: 100%; background: #fff; margin: 1rem 0; }
 .list th, .list td { text-align: left; padding: .4rem .6rem; border-bottom: 1px solid var(--line); }
 .more { margin-top: 1.5rem; }
+.field select { font: inherit; padding: .45rem .6rem; border: 1px solid var(--line); border-radius: 4px; width: 100%; background: #fff; }
+.field.invalid select { border-color: var(--bad); }
+.actions { display: flex; flex-wrap: wrap; gap: .5rem; align-items: center; }
+.form > button { justify-self: start; }
+.card + .card { margin-top: 1.5rem; }
+.qr-once { max-width: 30rem; margin: 0 auto; text-align: center; }
+.qr-once img { display: block; margin: 1rem auto; border: 1px solid var(--line); }
+.qr-once ol { text-align: left; }
+.steps li[data-state=klaar] { color: var(--ink); }
+.steps li[data-state=nu] { color: var(--ink); font-weight: 600; }
 `;

@@ -17,7 +17,7 @@ export const APP_STORE_LINKS = {
   ios: 'https://apps.apple.com/nl/search?term=ZORG-ID%20Mobile',
 };
 
-function field(input: { name: string; label: string; value?: string; errors: FieldErrors; type?: string; autocomplete?: string; hint?: string }): Html {
+export function field(input: { name: string; label: string; value?: string; errors: FieldErrors; type?: string; autocomplete?: string; hint?: string }): Html {
   const error = input.errors[input.name];
   const describedBy = [input.hint ? `${input.name}-hint` : '', error ? `${input.name}-error` : ''].filter(Boolean).join(' ');
   return html`<div class="field${error ? ' invalid' : ''}">

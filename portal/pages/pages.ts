@@ -63,7 +63,11 @@ export function waitPage(input: { requestId: string; purpose: HandoffPurpose }):
   return page(
     'Wachten op ZORG-ID Desktop',
     html`<h1>Volg de stappen in ZORG-ID Desktop</h1>
-<p>U bent bezig met ${PURPOSE_TEXT[input.purpose]}. Houd uw pas in de lezer en voer uw pincode in de app in (nooit in de browser).</p>
+<p>U bent bezig met ${PURPOSE_TEXT[input.purpose]}. ${
+      input.purpose === 'enrol-user'
+        ? 'ZORG-ID Desktop haalt de QR-code op en toont die op dit werkstation; een pas of pincode is niet nodig.'
+        : 'Houd uw pas in de lezer en voer uw pincode in de app in (nooit in de browser).'
+    }</p>
 <ol class="steps" id="steps">
   <li data-state="pending">Aanvraag klaargezet</li>
   <li data-state="card-read">Pas gelezen</li>
@@ -73,7 +77,7 @@ export function waitPage(input: { requestId: string; purpose: HandoffPurpose }):
 <p id="status" class="status" aria-live="polite">Wachten op ZORG-ID Desktop…</p>
 <div id="problem" hidden></div>
 <p><a href="/" id="again" hidden>Opnieuw beginnen</a></p>`,
-    { page: 'wait', data: { request: input.requestId } },
+    { page: 'wait', data: { request: input.requestId, purpose: input.purpose } },
   );
 }
 
@@ -108,6 +112,7 @@ export function mobileLoggedInPage(input: { name: string; organisations: Array<{
         ? input.organisations.map((o) => html`<tr data-ura="${o.ura}"><td data-field="organisation">${o.name}</td><td>${o.ura}</td><td data-field="role">${o.role}</td></tr>`)
         : html`<tr><td colspan="3">U bent (nog) geen lid van een organisatie.</td></tr>`
     }</tbody></table>
+${input.organisations.some((o) => o.role !== 'Gebruiker') ? html`<p><a class="button primary" href="/beheer" id="admin">Beheer</a></p>` : raw('')}
 <form method="post" action="/uitloggen"><button type="submit">Uitloggen</button></form>`,
     { page: 'logged-in' },
   );

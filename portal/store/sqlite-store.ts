@@ -21,6 +21,9 @@ import type {
   EnrolmentCodeRecord,
   MobileIdRecord,
   MembershipRecord,
+  PersonRecord,
+  AttributeRecord,
+  EnrolmentHandoffRecord,
 } from './store';
 
 /** Append only: a migration that shipped is never edited; add the next number instead. */
@@ -146,7 +149,81 @@ export const MIGRATIONS: readonly string[] = [
    ALTER TABLE login_qr ADD COLUMN used_at INTEGER;
    ALTER TABLE login_qr ADD COLUMN mobile_id TEXT;
    ALTER TABLE sessions ADD COLUMN mobile_id TEXT;`,
+  // 4: administration (manual §4–§9): users (persons, the ZORG-ID ID) own their Mobiel IDs and
+  // memberships, so a new certificate keeps roles and attributes; block/revoke per Mobiel ID; local
+  // attributes; enrolment QR codes handed to the desktop app once. Existing Mobiel IDs become persons
+  // with the same id.
+  `CREATE TABLE persons (
+     id TEXT PRIMARY KEY,
+     given_name TEXT,
+     surname TEXT,
+     name TEXT NOT NULL,
+     birth_date TEXT NOT NULL,
+     uzi_number TEXT,
+     created_at INTEGER NOT NULL,
+     last_used_at INTEGER
+   );
+   CREATE INDEX persons_uzi ON persons(uzi_number);
+   INSERT INTO persons (id, given_name, surname, name, birth_date, uzi_number, created_at, last_used_at)
+     SELECT id, NULL, NULL, name, birth_date, uzi_number, created_at, NULL FROM mobile_ids;
+   ALTER TABLE mobile_ids ADD COLUMN person_id TEXT REFERENCES persons(id);
+   ALTER TABLE mobile_ids ADD COLUMN block_reason TEXT;
+   ALTER TABLE mobile_ids ADD COLUMN blocked_at INTEGER;
+   ALTER TABLE mobile_ids ADD COLUMN revoked_at INTEGER;
+   UPDATE mobile_ids SET person_id = id;
+   CREATE INDEX mobile_ids_person ON mobile_ids(person_id);
+   CREATE TABLE person_memberships (
+     person_id TEXT NOT NULL REFERENCES persons(id),
+     ura TEXT NOT NULL,
+     role TEXT NOT NULL CHECK (role IN ('Administrator', 'Beheerder', 'Gebruiker')),
+     created_at INTEGER NOT NULL,
+     PRIMARY KEY (person_id, ura)
+   );
+   CREATE INDEX person_memberships_ura ON person_memberships(ura);
+   INSERT INTO person_memberships (person_id, ura, role, created_at) SELECT mobile_id, ura, role, created_at FROM memberships;
+   DROP TABLE memberships;
+   CREATE TABLE attributes (
+     id INTEGER PRIMARY KEY AUTOINCREMENT,
+     person_id TEXT NOT NULL REFERENCES persons(id),
+     ura TEXT NOT NULL,
+     type TEXT NOT NULL,
+     taakcode TEXT NOT NULL,
+     created_at INTEGER NOT NULL
+   );
+   CREATE INDEX attributes_person ON attributes(person_id, ura);
+   ALTER TABLE enrolment_codes ADD COLUMN person_id TEXT;
+   CREATE INDEX enrolment_codes_person_id ON enrolment_codes(person_id);
+   CREATE TABLE enrolment_handoffs (
+     handoff_id TEXT PRIMARY KEY,
+     person_id TEXT NOT NULL,
+     ura TEXT NOT NULL,
+     payload TEXT,
+     code_expires_at INTEGER NOT NULL,
+     delivered_at INTEGER
+   );`,
 ];
+
+/** Tables holding the portal's state (the audit log and sessions aside): what a refused call must leave alone. */
+export const STATE_TABLES = [
+  'org_registrations',
+  'persons',
+  'mobile_ids',
+  'person_memberships',
+  'attributes',
+  'enrolment_codes',
+  'enrolment_handoffs',
+  'handoff_requests',
+] as const;
+
+/** Every row of the state tables, read through a second connection (tests compare before and after). */
+export function readStateTables(path: string): Record<string, unknown[]> {
+  const db = new Database(path, { readonly: true, fileMustExist: true });
+  try {
+    return Object.fromEntries(STATE_TABLES.map((t) => [t, db.prepare(`SELECT * FROM ${t} ORDER BY rowid`).all()]));
+  } finally {
+    db.close();
+  }
+}
 
 export function migrate(db: Database.Database): number {
   const current = db.pragma('user_version', { simple: true }) as number;
@@ -222,6 +299,7 @@ interface ValidationRow {
 interface EnrolmentRow {
   code_hash: string;
   validation_id: string | null;
+  person_id: string | null;
   uzi_number: string | null;
   holder_name: string;
   ura: string;
@@ -237,6 +315,10 @@ interface EnrolmentRow {
 
 interface MobileIdRow {
   id: string;
+  person_id: string;
+  block_reason: string | null;
+  blocked_at: number | null;
+  revoked_at: number | null;
   uzi_number: string | null;
   name: string;
   birth_date: string;
@@ -276,6 +358,7 @@ const toValidation = (r: ValidationRow): ValidationRecord => ({
 const toEnrolment = (r: EnrolmentRow): EnrolmentCodeRecord => ({
   codeHash: r.code_hash,
   validationId: r.validation_id,
+  personId: r.person_id,
   uziNumber: r.uzi_number,
   holderName: r.holder_name,
   ura: r.ura,
@@ -289,8 +372,59 @@ const toEnrolment = (r: EnrolmentRow): EnrolmentCodeRecord => ({
   attempts: r.attempts,
 });
 
+interface PersonRow {
+  id: string;
+  given_name: string | null;
+  surname: string | null;
+  name: string;
+  birth_date: string;
+  uzi_number: string | null;
+  created_at: number;
+  last_used_at: number | null;
+}
+
+const toPerson = (r: PersonRow): PersonRecord => ({
+  id: r.id,
+  givenName: r.given_name,
+  surname: r.surname,
+  name: r.name,
+  birthDate: r.birth_date,
+  uziNumber: r.uzi_number,
+  createdAt: r.created_at,
+  lastUsedAt: r.last_used_at,
+});
+
+interface MembershipRow {
+  person_id: string;
+  ura: string;
+  role: string;
+  created_at: number;
+}
+const toMembership = (r: MembershipRow): MembershipRecord => ({ personId: r.person_id, ura: r.ura, role: r.role as MembershipRecord['role'], createdAt: r.created_at });
+
+interface AttributeRow {
+  id: number;
+  person_id: string;
+  ura: string;
+  type: string;
+  taakcode: string;
+  created_at: number;
+}
+const toAttribute = (r: AttributeRow): AttributeRecord => ({
+  id: r.id,
+  personId: r.person_id,
+  ura: r.ura,
+  type: r.type as AttributeRecord['type'],
+  taakcode: r.taakcode,
+  createdAt: r.created_at,
+});
+
 const toMobileId = (r: MobileIdRow): MobileIdRecord => ({
   id: r.id,
+  personId: r.person_id,
+  blockReason: r.block_reason as MobileIdRecord['blockReason'],
+  blockedAt: r.blocked_at,
+  revokedAt: r.revoked_at,
   uziNumber: r.uzi_number,
   name: r.name,
   birthDate: r.birth_date,
@@ -427,15 +561,22 @@ export function openSqliteStore(path: string): PortalStore {
   );
   const selectValidation = db.prepare<[string], ValidationRow>('SELECT * FROM org_validations WHERE id = ?');
   const setValidationActive = db.prepare(`UPDATE org_validations SET state = 'active', enrolment_payload = NULL, updated_at = ? WHERE id = ?`);
+  // A validation code (no person yet) is the holder's per organisation; a registered user has one open code at a time.
   const voidOpenCodes = db.prepare(
     `UPDATE enrolment_codes SET voided_at = ?, void_reason = 'reissued'
-     WHERE uzi_number IS ? AND ura = ? AND used_at IS NULL AND voided_at IS NULL`,
+     WHERE person_id IS NULL AND uzi_number IS ? AND ura = ? AND used_at IS NULL AND voided_at IS NULL`,
+  );
+  const voidOpenCodesOfPerson = db.prepare(
+    `UPDATE enrolment_codes SET voided_at = ?, void_reason = 'reissued' WHERE person_id = ? AND used_at IS NULL AND voided_at IS NULL`,
   );
   const insertCode = db.prepare(
-    `INSERT INTO enrolment_codes (code_hash, validation_id, uzi_number, holder_name, ura, role, birth_date, created_at, expires_at,
+    `INSERT INTO enrolment_codes (code_hash, validation_id, person_id, uzi_number, holder_name, ura, role, birth_date, created_at, expires_at,
        used_at, voided_at, void_reason, attempts)
-     VALUES (@codeHash, @validationId, @uziNumber, @holderName, @ura, @role, @birthDate, @createdAt, @expiresAt, @usedAt, @voidedAt,
+     VALUES (@codeHash, @validationId, @personId, @uziNumber, @holderName, @ura, @role, @birthDate, @createdAt, @expiresAt, @usedAt, @voidedAt,
        @voidReason, @attempts)`,
+  );
+  const selectOpenCodesOfPerson = db.prepare<[string, number], EnrolmentRow>(
+    'SELECT * FROM enrolment_codes WHERE person_id = ? AND used_at IS NULL AND voided_at IS NULL AND expires_at > ? ORDER BY created_at',
   );
   const selectCode = db.prepare<[string], EnrolmentRow>('SELECT * FROM enrolment_codes WHERE code_hash = ?');
   const bumpAttempts = db.prepare('UPDATE enrolment_codes SET attempts = attempts + 1 WHERE code_hash = ? AND used_at IS NULL AND voided_at IS NULL');
@@ -443,24 +584,68 @@ export function openSqliteStore(path: string): PortalStore {
     `UPDATE enrolment_codes SET voided_at = ?, void_reason = 'attempts' WHERE code_hash = ? AND attempts >= ? AND voided_at IS NULL`,
   );
   const useCode = db.prepare('UPDATE enrolment_codes SET used_at = ? WHERE code_hash = ? AND used_at IS NULL AND voided_at IS NULL AND expires_at > ?');
-  const insertMobileId = db.prepare(
-    `INSERT INTO mobile_ids (id, uzi_number, name, birth_date, public_key_spki, key_alg, status, created_at)
-     VALUES (@id, @uziNumber, @name, @birthDate, @publicKeySpki, @keyAlg, @status, @createdAt)`,
+  const insertMobileIdRow = db.prepare(
+    `INSERT INTO mobile_ids (id, person_id, uzi_number, name, birth_date, public_key_spki, key_alg, status, created_at, block_reason, blocked_at, revoked_at)
+     VALUES (@id, @personId, @uziNumber, @name, @birthDate, @publicKeySpki, @keyAlg, @status, @createdAt, @blockReason, @blockedAt, @revokedAt)`,
   );
+  const insertMobileId = {
+    run: (r: MobileIdRecord) => insertMobileIdRow.run({ blockReason: null, blockedAt: null, revokedAt: null, ...r }),
+  };
+  const selectMobileIdsOfPerson = db.prepare<[string], MobileIdRow>('SELECT * FROM mobile_ids WHERE person_id = ? ORDER BY created_at, id');
+  const blockMobileIds = db.prepare(
+    `UPDATE mobile_ids SET status = 'blocked', block_reason = ?, blocked_at = ? WHERE person_id = ? AND status = 'active'`,
+  );
+  const unblockMobileIds = db.prepare(`UPDATE mobile_ids SET status = 'active', block_reason = NULL, blocked_at = NULL WHERE person_id = ? AND status = 'blocked'`);
+  const revokeMobileIds = db.prepare(`UPDATE mobile_ids SET status = 'revoked', revoked_at = ? WHERE person_id = ? AND status = 'blocked'`);
+  const insertPerson = db.prepare(
+    `INSERT INTO persons (id, given_name, surname, name, birth_date, uzi_number, created_at, last_used_at)
+     VALUES (@id, @givenName, @surname, @name, @birthDate, @uziNumber, @createdAt, @lastUsedAt)`,
+  );
+  const selectPerson = db.prepare<[string], PersonRow>('SELECT * FROM persons WHERE id = ?');
+  const selectPersonByUzi = db.prepare<[string], PersonRow>('SELECT * FROM persons WHERE uzi_number = ? ORDER BY created_at LIMIT 1');
+  const touchPerson = db.prepare('UPDATE persons SET last_used_at = ? WHERE id = ?');
+  const selectMembership = db.prepare<[string, string], MembershipRow>('SELECT * FROM person_memberships WHERE person_id = ? AND ura = ?');
+  const selectMembers = db.prepare<[string], MembershipRow>('SELECT * FROM person_memberships WHERE ura = ? ORDER BY created_at, person_id');
+  const deleteMembership = db.prepare('DELETE FROM person_memberships WHERE person_id = ? AND ura = ?');
+  const deleteAttributes = db.prepare('DELETE FROM attributes WHERE person_id = ? AND ura = ?');
+  const insertAttribute = db.prepare(
+    'INSERT INTO attributes (person_id, ura, type, taakcode, created_at) VALUES (@personId, @ura, @type, @taakcode, @createdAt)',
+  );
+  const selectAttributes = db.prepare<[string, string], AttributeRow>('SELECT * FROM attributes WHERE person_id = ? AND ura = ? ORDER BY id');
+  const insertEnrolmentHandoff = db.prepare(
+    `INSERT INTO enrolment_handoffs (handoff_id, person_id, ura, payload, code_expires_at, delivered_at)
+     VALUES (@handoffId, @personId, @ura, @payload, @codeExpiresAt, @deliveredAt)`,
+  );
+  const selectEnrolmentHandoff = db.prepare<[string], { handoff_id: string; person_id: string; ura: string; payload: string | null; code_expires_at: number; delivered_at: number | null }>(
+    'SELECT * FROM enrolment_handoffs WHERE handoff_id = ?',
+  );
+  const clearEnrolmentHandoff = db.prepare('UPDATE enrolment_handoffs SET payload = NULL, delivered_at = ? WHERE handoff_id = ? AND payload IS NOT NULL');
+  const sweepEnrolmentHandoffs = db.prepare(
+    `UPDATE enrolment_handoffs SET payload = NULL WHERE payload IS NOT NULL AND handoff_id IN
+       (SELECT id FROM handoff_requests WHERE expires_at <= ? OR state <> 'pending')`,
+  );
+  const removeMembership = db.transaction((personId: string, ura: string) => {
+    deleteAttributes.run(personId, ura);
+    return deleteMembership.run(personId, ura).changes === 1;
+  });
+  const takeEnrolmentHandoff = db.transaction((handoffId: string, at: number) => {
+    const row = selectEnrolmentHandoff.get(handoffId);
+    if (!row?.payload) return null;
+    return clearEnrolmentHandoff.run(at, handoffId).changes === 1 ? row.payload : null;
+  });
   const selectMobileId = db.prepare<[string], MobileIdRow>('SELECT * FROM mobile_ids WHERE id = ?');
   const selectMobileIdByUzi = db.prepare<[string], MobileIdRow>(
     `SELECT * FROM mobile_ids WHERE uzi_number = ? AND status = 'active' ORDER BY created_at DESC LIMIT 1`,
   );
   const upsertMembership = db.prepare(
-    `INSERT INTO memberships (mobile_id, ura, role, created_at) VALUES (@mobileId, @ura, @role, @createdAt)
-     ON CONFLICT(mobile_id, ura) DO UPDATE SET role = excluded.role`,
+    `INSERT INTO person_memberships (person_id, ura, role, created_at) VALUES (@personId, @ura, @role, @createdAt)
+     ON CONFLICT(person_id, ura) DO UPDATE SET role = excluded.role`,
   );
-  const selectMemberships = db.prepare<[string], { mobile_id: string; ura: string; role: string; created_at: number }>(
-    'SELECT * FROM memberships WHERE mobile_id = ? ORDER BY ura',
-  );
+  const selectMemberships = db.prepare<[string], MembershipRow>('SELECT * FROM person_memberships WHERE person_id = ? ORDER BY ura');
 
-  const redeem = db.transaction((input: { codeHash: string; at: number; mobileId: MobileIdRecord; membership: MembershipRecord; validationId: string | null }) => {
+  const redeem = db.transaction((input: Parameters<PortalStore['redeemEnrolment']>[0]) => {
     if (useCode.run(input.at, input.codeHash, input.at).changes !== 1) return false;
+    if (input.person) insertPerson.run(input.person);
     insertMobileId.run(input.mobileId);
     upsertMembership.run(input.membership);
     activateRegistration.run(input.at, input.mobileId.uziNumber, input.membership.ura);
@@ -474,8 +659,9 @@ export function openSqliteStore(path: string): PortalStore {
     return true;
   });
   const issue = db.transaction((record: EnrolmentCodeRecord, at: number) => {
-    const voided = voidOpenCodes.run(at, record.uziNumber, record.ura).changes;
-    insertCode.run(record);
+    const personId = record.personId ?? null;
+    const voided = personId ? voidOpenCodesOfPerson.run(at, personId).changes : voidOpenCodes.run(at, record.uziNumber, record.ura).changes;
+    insertCode.run({ ...record, personId });
     return voided;
   });
   const attempt = db.transaction((codeHash: string, max: number, at: number) => {
@@ -549,8 +735,68 @@ export function openSqliteStore(path: string): PortalStore {
     async putMobileId(record) {
       insertMobileId.run(record);
     },
-    async listMemberships(mobileId) {
-      return selectMemberships.all(mobileId).map((r) => ({ mobileId: r.mobile_id, ura: r.ura, role: r.role as MembershipRecord['role'], createdAt: r.created_at }));
+    async listMemberships(personId) {
+      return selectMemberships.all(personId).map(toMembership);
+    },
+    async createPerson(person) {
+      insertPerson.run(person);
+    },
+    async getPerson(id) {
+      const row = selectPerson.get(id);
+      return row ? toPerson(row) : null;
+    },
+    async findPersonByUzi(uziNumber) {
+      const row = selectPersonByUzi.get(uziNumber);
+      return row ? toPerson(row) : null;
+    },
+    async touchPerson(id, at) {
+      touchPerson.run(at, id);
+    },
+    async listMobileIdsOfPerson(personId) {
+      return selectMobileIdsOfPerson.all(personId).map(toMobileId);
+    },
+    async getMembership(personId, ura) {
+      const row = selectMembership.get(personId, ura);
+      return row ? toMembership(row) : null;
+    },
+    async listMembers(ura) {
+      return selectMembers.all(ura).map(toMembership);
+    },
+    async putMembership(m) {
+      upsertMembership.run(m);
+    },
+    async removeMembership(personId, ura) {
+      return removeMembership(personId, ura);
+    },
+    async setMobileIdStatus(personId, from, to, at, reason) {
+      if (from === 'active' && to === 'blocked') return blockMobileIds.run(reason, at, personId).changes;
+      if (from === 'blocked' && to === 'active') return unblockMobileIds.run(personId).changes;
+      if (from === 'blocked' && to === 'revoked') return revokeMobileIds.run(at, personId).changes;
+      // Revocation is final: no other transition exists.
+      return 0;
+    },
+    async addAttribute(a) {
+      const id = Number(insertAttribute.run(a).lastInsertRowid);
+      return { id, ...a };
+    },
+    async listAttributes(personId, ura) {
+      return selectAttributes.all(personId, ura).map(toAttribute);
+    },
+    async listOpenCodesOfPerson(personId, at) {
+      return selectOpenCodesOfPerson.all(personId, at).map(toEnrolment);
+    },
+    async createEnrolmentHandoff(r: EnrolmentHandoffRecord) {
+      insertEnrolmentHandoff.run(r);
+    },
+    async getEnrolmentHandoff(handoffId) {
+      const r = selectEnrolmentHandoff.get(handoffId);
+      return r ? { handoffId: r.handoff_id, personId: r.person_id, ura: r.ura, payload: r.payload, codeExpiresAt: r.code_expires_at, deliveredAt: r.delivered_at } : null;
+    },
+    async takeEnrolmentHandoff(handoffId, at) {
+      return takeEnrolmentHandoff(handoffId, at);
+    },
+    async sweepEnrolmentHandoffs(at) {
+      return sweepEnrolmentHandoffs.run(at).changes;
     },
     async createHandoff(r) {
       insertHandoff.run({ ...r, holderJson: r.holder ? JSON.stringify(r.holder) : null });

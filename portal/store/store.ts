@@ -112,6 +112,11 @@ export interface EnrolmentCodeRecord {
   /** SHA-256 of the code (hex): the database never holds a redeemable code. */
   codeHash: string;
   validationId: string | null;
+  /**
+   * The registered user the code is for (user registration §4, role §5, new certificate §7.6);
+   * null for the organisation validation, whose person is created when the code is redeemed.
+   */
+  personId?: string | null;
   uziNumber: string | null;
   holderName: string;
   ura: string;
@@ -127,21 +132,79 @@ export interface EnrolmentCodeRecord {
 
 export interface MobileIdRecord {
   id: string;
+  /** The user (ZORG-ID ID) this Mobiel ID — one certificate on one device — belongs to. */
+  personId: string;
   uziNumber: string | null;
   name: string;
   birthDate: string;
   /** SubjectPublicKeyInfo DER, base64. */
   publicKeySpki: string;
   keyAlg: 'ES256' | 'RS256';
-  status: 'active' | 'blocked' | 'revoked';
+  status: MobileIdStatus;
   createdAt: number;
+  /** Set while blocked (and kept after a revocation, for the record). */
+  blockReason?: BlockReason | null;
+  blockedAt?: number | null;
+  revokedAt?: number | null;
+}
+
+export type MobileIdStatus = 'active' | 'blocked' | 'revoked';
+
+/** The fixed list of block reasons (manual §7.4); `apparaat-verloren` is the lost-PIN reason (§9). */
+export const BLOCK_REASONS = {
+  beveiligingsincident: 'Beveiligingsincident',
+  'apparaat-verloren': 'Verlies smartphone / apparaat verloren',
+  'inloggegevens-gecompromitteerd': 'Gecompromitteerde inloggegevens',
+  vertrouwensbreuk: 'Vertrouwensbreuk',
+  'verdachte-activiteit': 'Verdachte activiteit',
+} as const;
+export type BlockReason = keyof typeof BLOCK_REASONS;
+
+/** A user of ZORG-ID: the identity behind the ZORG-ID ID; national, shared by all its organisations. */
+export interface PersonRecord {
+  /** The ZORG-ID ID, e.g. ZID-4F2K-9QXM-7D3A. */
+  id: string;
+  givenName: string | null;
+  surname: string | null;
+  /** Display name (given name + surname, or the UZI-pas name). */
+  name: string;
+  birthDate: string;
+  /** National attribute (UZI-nummer), untouched by memberships. */
+  uziNumber: string | null;
+  createdAt: number;
+  /** Last use of ZORG-ID (a login); inactive: more than four weeks ago (§7.2). */
+  lastUsedAt: number | null;
 }
 
 export interface MembershipRecord {
-  mobileId: string;
+  personId: string;
   ura: string;
   role: PortalRole;
   createdAt: number;
+}
+
+/** A local attribute (§7.3): per organisation, removed with the membership. */
+export interface AttributeRecord {
+  id: number;
+  personId: string;
+  ura: string;
+  type: AttributeType;
+  taakcode: string;
+  createdAt: number;
+}
+
+export const ATTRIBUTE_TYPES = ['taakcode', 'functie', 'afdeling'] as const;
+export type AttributeType = (typeof ATTRIBUTE_TYPES)[number];
+
+/** An enrolment QR the desktop app fetches once over the back-channel (handoff purpose enrol-user). */
+export interface EnrolmentHandoffRecord {
+  handoffId: string;
+  personId: string;
+  ura: string;
+  /** Cleared at the first fetch. */
+  payload: string | null;
+  codeExpiresAt: number;
+  deliveredAt: number | null;
 }
 
 export type AttemptOutcome = { attempts: number; voided: boolean };
@@ -210,7 +273,15 @@ export interface PortalStore {
    * One transaction: the code becomes used (only if open), the Mobiel ID and the membership are
    * stored, the registration turns active and the validation (if any) too. false: the code was not open.
    */
-  redeemEnrolment(input: { codeHash: string; at: number; mobileId: MobileIdRecord; membership: MembershipRecord; validationId: string | null }): Promise<boolean>;
+  redeemEnrolment(input: {
+    codeHash: string;
+    at: number;
+    mobileId: MobileIdRecord;
+    membership: MembershipRecord;
+    validationId: string | null;
+    /** A person to create first (organisation validation without an existing user). */
+    person?: PersonRecord | null;
+  }): Promise<boolean>;
   /** Existing Mobiel ID branch, one transaction: false when the registration was no longer pending. */
   activateOrganisation(input: { ura: string; at: number; administrator: string; membership: MembershipRecord; validationId: string }): Promise<boolean>;
 
@@ -219,7 +290,33 @@ export interface PortalStore {
   findMobileIdByUzi(uziNumber: string): Promise<MobileIdRecord | null>;
   /** For seeding and administration. */
   putMobileId(record: MobileIdRecord): Promise<void>;
-  listMemberships(mobileId: string): Promise<MembershipRecord[]>;
+  /** Memberships of a user (person id). */
+  listMemberships(personId: string): Promise<MembershipRecord[]>;
+
+  // ---- administration (manual §4–§9) ----
+  createPerson(person: PersonRecord): Promise<void>;
+  getPerson(id: string): Promise<PersonRecord | null>;
+  findPersonByUzi(uziNumber: string): Promise<PersonRecord | null>;
+  touchPerson(id: string, at: number): Promise<void>;
+  listMobileIdsOfPerson(personId: string): Promise<MobileIdRecord[]>;
+  getMembership(personId: string, ura: string): Promise<MembershipRecord | null>;
+  listMembers(ura: string): Promise<MembershipRecord[]>;
+  /** Insert or change the role. */
+  putMembership(m: MembershipRecord): Promise<void>;
+  /** Ends the membership and removes its local attributes in one transaction; false if there was none. */
+  removeMembership(personId: string, ura: string): Promise<boolean>;
+  /** Compare-and-set on every Mobiel ID of the person in state `from`; returns how many changed. */
+  setMobileIdStatus(personId: string, from: MobileIdStatus, to: MobileIdStatus, at: number, reason: BlockReason | null): Promise<number>;
+  addAttribute(a: Omit<AttributeRecord, 'id'>): Promise<AttributeRecord>;
+  listAttributes(personId: string, ura: string): Promise<AttributeRecord[]>;
+  /** Open (unused, not voided, not expired at `at`) codes of a person. */
+  listOpenCodesOfPerson(personId: string, at: number): Promise<EnrolmentCodeRecord[]>;
+  createEnrolmentHandoff(r: EnrolmentHandoffRecord): Promise<void>;
+  getEnrolmentHandoff(handoffId: string): Promise<EnrolmentHandoffRecord | null>;
+  /** Compare-and-set: hands out the payload once and clears it; null when already taken. */
+  takeEnrolmentHandoff(handoffId: string, at: number): Promise<string | null>;
+  /** Drops the payload of every enrol-user QR whose request expired or ended unfetched; returns how many. */
+  sweepEnrolmentHandoffs(at: number): Promise<number>;
 
   getUser(uziNumber: string): Promise<UserRecord | null>;
   putUser(record: UserRecord): Promise<void>;

@@ -76,6 +76,8 @@ export type DeviceKeyType = 'ECDSA' | 'RSA';
 export interface MobileIdentity {
   portal: string;
   mobileId: string;
+  /** The user's ZORG-ID ID (shown in the app; an administrator types it to add the user elsewhere, §8.1). */
+  zorgIdId: string | null;
   name: string;
   organisation: { ura: string; name: string };
   role: string;
@@ -102,6 +104,16 @@ const ALGORITHMS = {
 
 /** What the portal signs over for a login QR (handoff-protocol.md §7, written here independently of the portal). */
 const loginMessage = (origin: string, code: string) => new TextEncoder().encode(`zorgid-mobile-login:1\n${origin}\n${code}`);
+/** What the device signs to ask whether its ID is still usable (handoff-protocol.md §7.5). */
+const statusMessage = (origin: string, mobileId: string, at: number) => new TextEncoder().encode(`zorgid-mobile-status:1\n${origin}\n${mobileId}\n${at}`);
+
+/** What "Jouw ID" shows: usable, or blocked/revoked with the portal's code (manual §7.5, figure 32). */
+export interface IdStatus {
+  mobileId: string;
+  status: 'active' | 'blocked' | 'revoked';
+  usable: boolean;
+  code: string | null;
+}
 
 async function postJson(url: string, body: unknown): Promise<Record<string, unknown>> {
   const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
@@ -128,6 +140,12 @@ export function createMobileApp(options: MobileAppOptions = {}) {
     return payload;
   }
 
+  function latest(portal?: string) {
+    const identity = portal ? identities.findLast((i) => i.portal === portal) : identities.at(-1);
+    if (!identity) throw new AppError('ERR_MOBILE_ID_UNKNOWN', { reason: 'no Mobiel ID on this device' });
+    return identity;
+  }
+
   return {
     /** Every QR text this device scanned, for tests that inspect what a QR carried. */
     scanned,
@@ -145,14 +163,33 @@ export function createMobileApp(options: MobileAppOptions = {}) {
         .object({
           outcome: z.literal('enrolled'),
           mobileId: z.string().regex(/^[A-Za-z0-9_-]{22}$/),
+          zorgIdId: z.string().optional(),
           name: z.string(),
           organisation: z.object({ ura: z.string(), name: z.string() }),
           role: z.string(),
         })
         .parse(await postJson(`${payload.portal}/api/mobile/enrol`, { code: payload.code, birthDate, publicKey }));
-      const identity = { portal: payload.portal, mobileId: answer.mobileId, name: answer.name, organisation: answer.organisation, role: answer.role, keyType };
+      const identity = {
+        portal: payload.portal,
+        mobileId: answer.mobileId,
+        zorgIdId: answer.zorgIdId ?? null,
+        name: answer.name,
+        organisation: answer.organisation,
+        role: answer.role,
+        keyType,
+      };
       identities.push({ ...identity, privateKey: pair.privateKey });
       return identity;
+    },
+
+    /** "Jouw ID": asks the portal, signed with the device key, whether the newest ID (of `portal`) is usable. */
+    async idStatus(portal?: string, at = Date.now()): Promise<IdStatus> {
+      const identity = latest(portal);
+      const signature = new Uint8Array(await subtle.sign(ALGORITHMS[identity.keyType].sign, identity.privateKey, statusMessage(identity.portal, identity.mobileId, at)));
+      const answer = z
+        .object({ status: z.enum(['active', 'blocked', 'revoked']), usable: z.boolean(), code: z.string().optional() })
+        .parse(await postJson(`${identity.portal}/api/mobile/id-status`, { mobileId: identity.mobileId, at, signature: Buffer.from(signature).toString('base64url') }));
+      return { mobileId: identity.mobileId, status: answer.status, usable: answer.usable, code: answer.code ?? null };
     },
 
     /** Scan the portal's login QR and confirm it with the device key of this portal's Mobiel ID. */

@@ -1,0 +1,413 @@
+// Portal administration (manual §4–§9, portal-rules.md): roles per organisation, the one
+// authorisation check every administration route goes through, input rules, and the operations
+// themselves as plain async functions over the store. Routes (admin-routes.ts) only parse, call and
+// render.
+import { createHash } from 'node:crypto';
+import { z } from 'zod';
+import type { ErrorCode } from '../src/shared/errors';
+import {
+  ATTRIBUTE_TYPES,
+  BLOCK_REASONS,
+  type AttributeRecord,
+  type BlockReason,
+  type EnrolmentCodeRecord,
+  type MembershipRecord,
+  type MobileIdRecord,
+  type PersonRecord,
+  type PortalRole,
+  type PortalStore,
+} from './store/store';
+import { ENROLMENT_TTL_MS } from './organisation';
+import { newZorgIdId, normaliseZorgIdId } from './zorg-id';
+
+export const PORTAL_ROLES: readonly PortalRole[] = ['Administrator', 'Beheerder', 'Gebruiker'];
+
+/** No use of ZORG-ID for more than four weeks (§7.2). */
+export const INACTIVE_AFTER_MS = 28 * 24 * 60 * 60_000;
+
+export const ADMIN_ACTIONS = [
+  'users.list',
+  'users.inactive',
+  'user.view',
+  'user.register',
+  'user.add-existing',
+  'user.role',
+  'user.attributes',
+  'user.block',
+  'user.unblock',
+  'user.revoke',
+  'user.new-certificate',
+  'user.remove',
+  'user.lost-pin',
+] as const;
+export type AdminAction = (typeof ADMIN_ACTIONS)[number];
+
+/**
+ * Who may do what in an organisation (manual §2, 003, 004). Beheerders manage zorgmedewerkers
+ * (role Gebruiker) only; roles, attributes and the inactive list are the administrator's (§2).
+ * Block/unblock, revoke and a new certificate are "administrator of beheerder" in §7.5, §7.6 and §9.2.
+ * Anything not listed here is refused: deny by default.
+ */
+export const POLICY: Record<AdminAction, readonly PortalRole[]> = {
+  'users.list': ['Administrator', 'Beheerder'],
+  'users.inactive': ['Administrator'],
+  'user.view': ['Administrator', 'Beheerder'],
+  'user.register': ['Administrator', 'Beheerder'],
+  'user.add-existing': ['Administrator', 'Beheerder'],
+  'user.role': ['Administrator'],
+  'user.attributes': ['Administrator'],
+  'user.block': ['Administrator', 'Beheerder'],
+  'user.unblock': ['Administrator', 'Beheerder'],
+  'user.revoke': ['Administrator', 'Beheerder'],
+  'user.new-certificate': ['Administrator', 'Beheerder'],
+  'user.remove': ['Administrator', 'Beheerder'],
+  'user.lost-pin': ['Administrator', 'Beheerder'],
+};
+
+/** Actions on one user where a beheerder may only touch zorgmedewerkers (role Gebruiker). */
+const MANAGES_TARGET: ReadonlySet<AdminAction> = new Set(['user.block', 'user.unblock', 'user.revoke', 'user.new-certificate', 'user.remove', 'user.lost-pin']);
+
+/** The logged-in person behind a session (a Mobiel ID login), with every membership. */
+export interface Actor {
+  personId: string;
+  mobileId: string;
+  name: string;
+  memberships: MembershipRecord[];
+}
+
+/**
+ * The one authorisation check. `target` is the membership of the user acted on, in the same
+ * organisation, when the action has one. null: allowed.
+ */
+export function authorize(actor: Actor | null, action: AdminAction, ura: string, target: MembershipRecord | null = null): ErrorCode | null {
+  if (!actor) return 'ERR_ADMIN_LOGIN_REQUIRED';
+  const role = actor.memberships.find((m) => m.ura === ura)?.role;
+  if (!role || !POLICY[action].includes(role)) return 'ERR_ADMIN_FORBIDDEN';
+  if (role === 'Beheerder' && target && target.role !== 'Gebruiker' && MANAGES_TARGET.has(action)) return 'ERR_ADMIN_FORBIDDEN';
+  return null;
+}
+
+/** Organisations where the actor may do `action` (for forms with an organisation choice). */
+export function allowedOrganisations(actor: Actor, action: AdminAction): string[] {
+  return actor.memberships.filter((m) => POLICY[action].includes(m.role)).map((m) => m.ura);
+}
+
+// ---- input rules (portal-rules.md §4) ------------------------------------------------------------
+
+/** Letters (any script, with diacritics), spaces, hyphens and apostrophes; at least one letter. */
+const NAME = /^[\p{L}\p{M}' ’-]+$/u;
+
+function nameSchema(label: string) {
+  return z
+    .string({ error: `Vul de ${label} in.` })
+    .transform((v) => v.normalize('NFC').trim())
+    .pipe(
+      z
+        .string()
+        .min(1, `Vul de ${label} in.`)
+        .max(100, `De ${label} is te lang (maximaal 100 tekens).`)
+        .regex(NAME, `Gebruik in de ${label} alleen letters, spaties, koppeltekens en apostroffen.`)
+        .refine((v) => /\p{L}/u.test(v), `De ${label} moet letters bevatten.`),
+    );
+}
+
+function ageAt(born: Date, now: number): number {
+  const today = new Date(now);
+  let age = today.getUTCFullYear() - born.getUTCFullYear();
+  if (today.getUTCMonth() < born.getUTCMonth() || (today.getUTCMonth() === born.getUTCMonth() && today.getUTCDate() < born.getUTCDate())) age--;
+  return age;
+}
+
+/** The user's birth date as on the ID document: a real date in the past, 16 to 120 years old at `now`. */
+export function userBirthDateSchema(now: number) {
+  return z
+    .string({ error: 'Vul de geboortedatum in.' })
+    .trim()
+    .min(1, 'Vul de geboortedatum in.')
+    .regex(/^\d{4}-\d{2}-\d{2}$/, 'Vul de geboortedatum in als JJJJ-MM-DD.')
+    .superRefine((v, ctx) => {
+      const born = new Date(`${v}T00:00:00Z`);
+      if (Number.isNaN(born.getTime()) || born.toISOString().slice(0, 10) !== v) {
+        ctx.addIssue({ code: 'custom', message: 'Deze datum bestaat niet.' });
+        return;
+      }
+      if (born.getTime() >= now) {
+        ctx.addIssue({ code: 'custom', message: 'De geboortedatum moet in het verleden liggen.' });
+        return;
+      }
+      const age = ageAt(born, now);
+      if (age < 16 || age > 120) ctx.addIssue({ code: 'custom', message: 'De gebruiker moet tussen 16 en 120 jaar oud zijn.' });
+    });
+}
+
+const uraField = z.string({ error: 'Kies een organisatie.' }).trim().regex(/^\d{8}$/, 'Kies een organisatie.');
+const deliveryField = z.enum(['browser', 'desktop'], { error: 'Kies waar de QR-code getoond wordt.' }).default('browser');
+
+export function registerUserSchema(now: number) {
+  return z.object({
+    organisatie: uraField,
+    voornaam: nameSchema('voornaam'),
+    achternaam: nameSchema('achternaam'),
+    geboortedatum: userBirthDateSchema(now),
+    bezorging: deliveryField,
+  });
+}
+
+export function addExistingSchema(now: number) {
+  return z.object({
+    organisatie: uraField,
+    zorgIdId: z
+      .string({ error: 'Vul de ZORG-ID ID in.' })
+      .trim()
+      .min(1, 'Vul de ZORG-ID ID in.')
+      .max(40, 'Vul de ZORG-ID ID in zoals ZID-XXXX-XXXX-XXXX.')
+      .transform((v, ctx) => {
+        const id = normaliseZorgIdId(v);
+        if (!id) {
+          ctx.addIssue({ code: 'custom', message: 'Vul de ZORG-ID ID in zoals ZID-XXXX-XXXX-XXXX.' });
+          return z.NEVER;
+        }
+        return id;
+      }),
+    geboortedatum: userBirthDateSchema(now),
+  });
+}
+
+export const blockSchema = z.object({
+  reden: z.enum(Object.keys(BLOCK_REASONS) as [BlockReason, ...BlockReason[]], { error: 'Kies een reden uit de lijst.' }),
+});
+
+/** Irreversible or national steps ask for an explicit yes (§7.4.2, §7.5, §8.2). */
+export const confirmSchema = z.object({ bevestigd: z.literal('ja', { error: 'Bevestig deze handeling.' }) });
+
+export const roleSchema = z.object({
+  rol: z.enum(PORTAL_ROLES as [PortalRole, ...PortalRole[]], { error: 'Kies een rol: Administrator, Beheerder of Gebruiker.' }),
+  bezorging: deliveryField,
+});
+
+export const attributeSchema = z.object({
+  type: z.enum(ATTRIBUTE_TYPES, { error: 'Kies een type uit de lijst.' }),
+  taakcode: z
+    .string({ error: 'Vul de taakcode in.' })
+    .trim()
+    .min(1, 'Vul de taakcode in.')
+    .max(35, 'De taakcode is te lang (maximaal 35 tekens).')
+    .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'Gebruik in de taakcode alleen letters, cijfers, punten, koppeltekens en liggende streepjes.'),
+});
+
+export const newCertificateSchema = z.object({ bezorging: deliveryField });
+
+// ---- state of a user -----------------------------------------------------------------------------
+
+/** What the overview shows: derived from the user's Mobiel IDs (a block is on the ID, §7.4). */
+export type UserStatus = 'actief' | 'geblokkeerd' | 'ingetrokken' | 'wacht-op-activatie';
+
+export function userStatus(mobileIds: readonly MobileIdRecord[]): UserStatus {
+  if (mobileIds.some((m) => m.status === 'blocked')) return 'geblokkeerd';
+  if (mobileIds.some((m) => m.status === 'active')) return 'actief';
+  if (mobileIds.some((m) => m.status === 'revoked')) return 'ingetrokken';
+  return 'wacht-op-activatie';
+}
+
+export interface UserView {
+  person: PersonRecord;
+  membership: MembershipRecord;
+  status: UserStatus;
+  inactive: boolean;
+  mobileIds: MobileIdRecord[];
+  attributes: AttributeRecord[];
+  openCode: { expiresAt: number } | null;
+  blockReason: BlockReason | null;
+}
+
+export interface AdminDeps {
+  store: PortalStore;
+  clock: () => number;
+  rng: (bytes: number) => Uint8Array;
+  origin: () => string;
+}
+
+export async function userView(deps: AdminDeps, membership: MembershipRecord): Promise<UserView> {
+  const { store } = deps;
+  const now = deps.clock();
+  const person = (await store.getPerson(membership.personId))!;
+  const mobileIds = await store.listMobileIdsOfPerson(person.id);
+  const open = await store.listOpenCodesOfPerson(person.id, now);
+  const lastUse = person.lastUsedAt ?? membership.createdAt;
+  return {
+    person,
+    membership,
+    status: userStatus(mobileIds),
+    inactive: now - lastUse > INACTIVE_AFTER_MS,
+    mobileIds,
+    attributes: await store.listAttributes(person.id, membership.ura),
+    openCode: open.length ? { expiresAt: open[open.length - 1]!.expiresAt } : null,
+    blockReason: mobileIds.find((m) => m.status === 'blocked')?.blockReason ?? null,
+  };
+}
+
+export async function listUsers(deps: AdminDeps, ura: string, onlyInactive: boolean): Promise<UserView[]> {
+  const views = await Promise.all((await deps.store.listMembers(ura)).map((m) => userView(deps, m)));
+  return onlyInactive ? views.filter((v) => v.inactive) : views;
+}
+
+// ---- operations ----------------------------------------------------------------------------------
+
+export type Refusal = { ok: false; code: ErrorCode; status: 400 | 403 | 404 | 409; fields?: Record<string, string> };
+export type Done<T> = { ok: true } & T;
+
+const refusal = (code: ErrorCode, status: Refusal['status'], fields?: Record<string, string>): Refusal => ({ ok: false, code, status, ...(fields ? { fields } : {}) });
+
+const sha256Hex = (s: string): string => createHash('sha256').update(s).digest('hex');
+const b64url = (bytes: Uint8Array): string => Buffer.from(bytes).toString('base64url');
+
+export interface IssuedCode {
+  payload: string;
+  expiresAt: number;
+  voided: number;
+}
+
+/** A new enrolment QR for a registered user (10 days, once); the user's previous open code is void. */
+export async function issueUserCode(deps: AdminDeps, person: PersonRecord, ura: string, role: PortalRole): Promise<IssuedCode> {
+  const now = deps.clock();
+  const code = b64url(deps.rng(18));
+  const expiresAt = now + ENROLMENT_TTL_MS;
+  const record: EnrolmentCodeRecord = {
+    codeHash: sha256Hex(code),
+    validationId: null,
+    personId: person.id,
+    uziNumber: person.uziNumber,
+    holderName: person.name,
+    ura,
+    role,
+    birthDate: person.birthDate,
+    createdAt: now,
+    expiresAt,
+    usedAt: null,
+    voidedAt: null,
+    voidReason: null,
+    attempts: 0,
+  };
+  const voided = await deps.store.issueEnrolmentCode(record, now);
+  return { payload: `zorgid://enrol?portal=${encodeURIComponent(deps.origin())}&code=${code}`, expiresAt, voided };
+}
+
+/** §4: a new user with role Gebruiker and an enrolment QR. */
+export async function registerUser(
+  deps: AdminDeps,
+  input: { ura: string; givenName: string; surname: string; birthDate: string },
+): Promise<Done<{ person: PersonRecord; code: IssuedCode }>> {
+  const now = deps.clock();
+  const person: PersonRecord = {
+    id: newZorgIdId(deps.rng),
+    givenName: input.givenName,
+    surname: input.surname,
+    name: `${input.givenName} ${input.surname}`,
+    birthDate: input.birthDate,
+    uziNumber: null,
+    createdAt: now,
+    lastUsedAt: null,
+  };
+  await deps.store.createPerson(person);
+  await deps.store.putMembership({ personId: person.id, ura: input.ura, role: 'Gebruiker', createdAt: now });
+  return { ok: true, person, code: await issueUserCode(deps, person, input.ura, 'Gebruiker') };
+}
+
+/** Administrators of `ura` whose Mobiel ID is not blocked or revoked, other than `except`. */
+async function otherUsableAdministrators(deps: AdminDeps, ura: string, except: string): Promise<number> {
+  let n = 0;
+  for (const m of await deps.store.listMembers(ura)) {
+    if (m.role !== 'Administrator' || m.personId === except) continue;
+    const ids = await deps.store.listMobileIdsOfPerson(m.personId);
+    if (ids.some((i) => i.status === 'active')) n++;
+  }
+  return n;
+}
+
+/** Whether the person is the only administrator of any of its organisations (blocking is national). */
+async function onlyAdministratorSomewhere(deps: AdminDeps, personId: string): Promise<string | null> {
+  for (const m of await deps.store.listMemberships(personId)) {
+    if (m.role === 'Administrator' && (await otherUsableAdministrators(deps, m.ura, personId)) === 0) return m.ura;
+  }
+  return null;
+}
+
+/** §7.4: block every usable Mobiel ID of the user, nationally, with a reason from the list. */
+export async function blockUser(deps: AdminDeps, personId: string, reason: BlockReason): Promise<Done<{ blocked: number }> | Refusal> {
+  const ids = await deps.store.listMobileIdsOfPerson(personId);
+  if (ids.some((i) => i.status === 'blocked') && !ids.some((i) => i.status === 'active')) return refusal('ERR_ADMIN_ALREADY_BLOCKED', 409);
+  if (!ids.some((i) => i.status === 'active')) return refusal('ERR_ADMIN_NO_MOBILE_ID', 409);
+  if (await onlyAdministratorSomewhere(deps, personId)) return refusal('ERR_ADMIN_ONLY_ADMINISTRATOR', 409);
+  const blocked = await deps.store.setMobileIdStatus(personId, 'active', 'blocked', deps.clock(), reason);
+  return { ok: true, blocked };
+}
+
+/** §7.4.2 "Activeren": the blocked IDs become usable again (revoked ones never do). */
+export async function unblockUser(deps: AdminDeps, personId: string): Promise<Done<{ unblocked: number }> | Refusal> {
+  const unblocked = await deps.store.setMobileIdStatus(personId, 'blocked', 'active', deps.clock(), null);
+  if (unblocked === 0) return refusal('ERR_ADMIN_NOT_BLOCKED', 409);
+  return { ok: true, unblocked };
+}
+
+/** §7.5: only a blocked user's certificate, and for good. */
+export async function revokeCertificate(deps: AdminDeps, personId: string): Promise<Done<{ revoked: number }> | Refusal> {
+  const revoked = await deps.store.setMobileIdStatus(personId, 'blocked', 'revoked', deps.clock(), null);
+  if (revoked === 0) return refusal('ERR_ADMIN_NOT_BLOCKED', 409);
+  return { ok: true, revoked };
+}
+
+/** §7.6: a new certificate → a new QR (10 days); refused while a blocked ID waits for its revocation. */
+export async function newCertificate(deps: AdminDeps, membership: MembershipRecord): Promise<Done<{ person: PersonRecord; code: IssuedCode }> | Refusal> {
+  const ids = await deps.store.listMobileIdsOfPerson(membership.personId);
+  if (ids.some((i) => i.status === 'blocked')) return refusal('ERR_ADMIN_USER_BLOCKED', 409);
+  const person = (await deps.store.getPerson(membership.personId))!;
+  return { ok: true, person, code: await issueUserCode(deps, person, membership.ura, membership.role) };
+}
+
+/** §5: an administrator sets the user's role in this organisation; a new QR (10 days) goes to the user. */
+export async function assignRole(deps: AdminDeps, membership: MembershipRecord, role: PortalRole): Promise<Done<{ person: PersonRecord; code: IssuedCode }> | Refusal> {
+  if (membership.role === 'Administrator' && role !== 'Administrator' && (await otherUsableAdministrators(deps, membership.ura, membership.personId)) === 0) {
+    return refusal('ERR_ADMIN_ONLY_ADMINISTRATOR', 409);
+  }
+  const ids = await deps.store.listMobileIdsOfPerson(membership.personId);
+  if (ids.some((i) => i.status === 'blocked')) return refusal('ERR_ADMIN_USER_BLOCKED', 409);
+  await deps.store.putMembership({ ...membership, role });
+  const person = (await deps.store.getPerson(membership.personId))!;
+  return { ok: true, person, code: await issueUserCode(deps, person, membership.ura, role) };
+}
+
+/** §7.3: a local attribute of this organisation. */
+export async function addAttribute(deps: AdminDeps, membership: MembershipRecord, input: { type: AttributeRecord['type']; taakcode: string }): Promise<Done<{ attribute: AttributeRecord }>> {
+  const attribute = await deps.store.addAttribute({ personId: membership.personId, ura: membership.ura, type: input.type, taakcode: input.taakcode, createdAt: deps.clock() });
+  return { ok: true, attribute };
+}
+
+/** §8.1: ZORG-ID ID and birth date must belong to the same user; national attributes stay as they are. */
+export async function addExistingUser(deps: AdminDeps, input: { ura: string; zorgIdId: string; birthDate: string }): Promise<Done<{ person: PersonRecord; membership: MembershipRecord }> | Refusal> {
+  const person = await deps.store.getPerson(input.zorgIdId);
+  // One answer for "no such ID" and "wrong birth date": the form must not confirm that an ID exists.
+  if (!person || person.birthDate !== input.birthDate) return refusal('ERR_ADMIN_MEMBER_MISMATCH', 400, { zorgIdId: 'De ZORG-ID ID en de geboortedatum horen niet bij dezelfde gebruiker.' });
+  if (await deps.store.getMembership(person.id, input.ura)) return refusal('ERR_ADMIN_MEMBER_EXISTS', 409, { zorgIdId: 'Deze gebruiker is al lid van deze organisatie.' });
+  const membership: MembershipRecord = { personId: person.id, ura: input.ura, role: 'Gebruiker', createdAt: deps.clock() };
+  await deps.store.putMembership(membership);
+  return { ok: true, person, membership };
+}
+
+/** §8.2: the membership ends and its local attributes go; the user and national attributes stay. */
+export async function removeMembership(deps: AdminDeps, membership: MembershipRecord): Promise<Done<{ attributesRemoved: number }> | Refusal> {
+  if (membership.role === 'Administrator' && (await otherUsableAdministrators(deps, membership.ura, membership.personId)) === 0) {
+    return refusal('ERR_ADMIN_ONLY_ADMINISTRATOR', 409);
+  }
+  const attributes = await deps.store.listAttributes(membership.personId, membership.ura);
+  if (!(await deps.store.removeMembership(membership.personId, membership.ura))) return refusal('ERR_ADMIN_USER_NOT_FOUND', 404);
+  return { ok: true, attributesRemoved: attributes.length };
+}
+
+/** The lost-PIN flow (§9.2) is three ordinary steps; this says which one the user is at. */
+export type LostPinStep = 'block' | 'revoke' | 'new-certificate' | 'done';
+
+export function lostPinStep(view: UserView): LostPinStep {
+  if (view.status === 'actief') return 'block';
+  if (view.status === 'geblokkeerd') return 'revoke';
+  return view.openCode ? 'done' : 'new-certificate';
+}
