@@ -1,19 +1,9 @@
 // Hardening that applies to every web contents: no new windows, no navigation away from the app, no
 // <webview>, no permissions, and a strict CSP on every response. (Electron security checklist.)
 import { app, session, type WebContents } from 'electron';
+import { APP_CSP } from './csp';
 
-export const APP_CSP = [
-  "default-src 'none'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "img-src 'self' data:",
-  "font-src 'self'",
-  "connect-src 'self'",
-  "base-uri 'none'",
-  "form-action 'none'",
-  "frame-ancestors 'none'",
-  "object-src 'none'",
-].join('; ');
+export { APP_CSP };
 
 /** Call before app ready: renderer sandboxing for every process, and rules for every web contents. */
 export function setupSecurity(isAppUrl: (url: string) => boolean): void {

@@ -3,6 +3,7 @@
 // we served (it alone knows the per-start secret), addressed to our exact origin (defeats DNS
 // rebinding), and — where the browser says so — from the same origin.
 import { timingSafeEqual } from 'node:crypto';
+import { APP_CSP } from '../csp';
 import type { IncomingHttpHeaders } from 'node:http';
 
 export const SECRET_HEADER = 'x-zorgid-secret';
@@ -38,18 +39,8 @@ export function checkApiCall(headers: IncomingHttpHeaders, port: number, secret:
   return null;
 }
 
-/** The CSP of every served page: our own scripts, styles and API only. */
-export const PREVIEW_CSP = [
-  "default-src 'none'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "img-src 'self' data:",
-  "font-src 'self'",
-  "connect-src 'self'",
-  "base-uri 'none'",
-  "form-action 'none'",
-  "frame-ancestors 'none'",
-].join('; ');
+/** The CSP of every served page: the app's own (src/main/csp.ts). */
+export const PREVIEW_CSP = APP_CSP;
 
 export const SECURITY_HEADERS: Record<string, string> = {
   'Content-Security-Policy': PREVIEW_CSP,
