@@ -106,7 +106,10 @@ async function openApp(browser: Browser, lang: 'nl' | 'en' = 'nl'): Promise<{ ct
   const state = (await invokeInPage(page, 'handoff:state')) as { ok: boolean; value: { step: string; request?: { flow: number } } };
   if (state.ok && state.value.request) await invokeInPage(page, 'handoff:dismiss', { flow: state.value.request.flow });
   await invokeInPage(page, 'demo:insert', { card: 'Z', reader: 0 });
-  await expect(page.locator(`section[data-reader="${READER}"]`)).toContainText(HOLDER, { timeout: 15_000 });
+  // Usually ~2.5 s. An earlier test pulls the card mid-operation; when OpenSC deadlocks on that
+  // (build-notes.md), the next read recovers only through the 15 s read deadline, the host restart and
+  // a fresh read (~5 s): that recovery is the product's behaviour, so the wait allows for it.
+  await expect(page.locator(`section[data-reader="${READER}"]`)).toContainText(HOLDER, { timeout: 30_000 });
   return { ctx, page };
 }
 
