@@ -8,6 +8,7 @@ import type { CardService } from './core/card/card-port';
 import { reportCardRemoval, runHandoff } from './core/handoff/handoff-flow';
 import { createHandoffUi, type HandoffUi } from './core/handoff/handoff-ui';
 import { startLoopbackListener, type LoopbackListener } from './core/handoff/loopback-listener';
+import { runEnrolUser, runValidateOrganisation } from './core/handoff/organisation-flow';
 import { createPortalClient } from './core/handoff/portal-client';
 import type { AppStore, AuditInput } from './core/store';
 
@@ -67,11 +68,21 @@ export async function setupHandoff(options: HandoffSetupOptions): Promise<Handof
       allowlist,
       portal,
       audit,
+      // create-smartcard is the portal's; this app does the other three.
+      purposes: ['login', 'validate-organisation', 'enrol-user'],
       onHandoff: async (flow) => {
         options.focus();
-        const result = await runHandoff({ card, screens: ui.begin(flow), portal, audit, appVersion: options.appVersion }, flow);
-        log(`handoff: ${flow.request.purpose} for ${flow.portal}: ${result.outcome === 'failed' ? result.code : result.outcome}`);
-        if (result.outcome === 'done') {
+        const screens = ui.begin(flow);
+        const deps = { card, screens, portal, audit, appVersion: options.appVersion };
+        const purpose = flow.request.purpose;
+        const result =
+          purpose === 'enrol-user'
+            ? await runEnrolUser(deps, flow)
+            : purpose === 'validate-organisation'
+              ? await runValidateOrganisation({ ...deps, clock }, flow)
+              : await runHandoff(deps, flow);
+        log(`handoff: ${purpose} for ${flow.portal}: ${result.outcome === 'failed' ? result.code : result.outcome}`);
+        if (result.outcome === 'done' && purpose === 'login') {
           const stop = reportCardRemoval({ card, portal, audit }, { portal: result.portal, reader: result.reader, sessionId: result.sessionId });
           sessions.add(stop);
         }

@@ -68,6 +68,21 @@ export interface HandoffRequestInfo {
   purpose: HandoffPurpose;
   ura: string | null;
   expiresAt: string;
+  /** validate-organisation / enrol-user: the organisation the portal names (back-channel, before any PIN). */
+  organisation: { ura: string; name: string } | null;
+}
+
+/**
+ * An enrolment QR on screen (handoff-protocol.md §7.3, §8.3): held in memory only, for as long as the
+ * screen shows it. `qrDataUrl` is drawn by the app from the payload it checked.
+ */
+export interface EnrolmentQrView {
+  qrDataUrl: string;
+  /** The person who scans it. */
+  name: string;
+  organisation: { ura: string; name: string };
+  /** ISO 8601 */
+  expiresAt: string;
 }
 
 /** The handoff screens as a state the renderer draws; main sends every change as `handoff:event`. */
@@ -87,9 +102,13 @@ export type HandoffView =
       pinpadDeadline: number | null;
     }
   | { step: 'signing'; request: HandoffRequestInfo; reader: string; pinpad: boolean; pinpadDeadline: number | null }
-  | { step: 'done'; request: HandoffRequestInfo; holder: UziHolder | null }
+  /** validate-organisation: the token was accepted; the administrator continues in the browser. */
+  | { step: 'waiting'; request: HandoffRequestInfo; holder: UziHolder | null; afterQr: boolean }
+  | { step: 'enrolment'; request: HandoffRequestInfo; qr: EnrolmentQrView }
+  | { step: 'done'; request: HandoffRequestInfo; holder: UziHolder | null; organisationActive?: boolean }
   | { step: 'cancelled'; request: HandoffRequestInfo }
-  | { step: 'failed'; request: HandoffRequestInfo; code: ErrorCode };
+  /** `holder`: the card refused before the PIN, so the screen can show organisation and card side by side. */
+  | { step: 'failed'; request: HandoffRequestInfo; code: ErrorCode; holder?: UziHolder | null };
 
 /**
  * The PIN lengths the PIN dialog and main accept: the UZI-pas PIN is 6–8 digits (uzi-domain.md),

@@ -76,6 +76,58 @@ export const ERROR_MESSAGES: Record<ErrorCode, Record<Language, string>> = {
     nl: 'Deze pas wordt niet herkend als UZI-pas of ZORG-ID Smartcard. Controleer of u de juiste pas gebruikt.',
     en: 'This card is not recognised as an UZI card or ZORG-ID Smartcard. Check that you are using the right card.',
   },
+  ERR_SMARTCARD_NOT_BLANK: {
+    nl: 'Deze kaart is geen lege ZORG-ID Smartcard: er staan al sleutels of certificaten op. Gebruik een lege kaart.',
+    en: 'This card is not a blank ZORG-ID Smartcard: it already holds keys or certificates. Use a blank card.',
+  },
+  ERR_SMARTCARD_PIN_MISMATCH: {
+    nl: 'De twee pincodes zijn niet gelijk. Voer de nieuwe pincode twee keer hetzelfde in.',
+    en: 'The two PINs differ. Enter the same new PIN twice.',
+  },
+  ERR_SMARTCARD_PIN_FORMAT: {
+    nl: 'De pincode van de ZORG-ID Smartcard bestaat uit 6 tot 8 cijfers.',
+    en: 'The ZORG-ID Smartcard PIN consists of 6 to 8 digits.',
+  },
+  ERR_SMARTCARD_KEYGEN_FAILED: {
+    nl: 'Het sleutelpaar kon niet op de kaart worden gemaakt. De kaart is weer leeg; probeer het opnieuw.',
+    en: 'The key pair could not be generated on the card. The card is blank again; try again.',
+  },
+  ERR_SMARTCARD_WRITE_FAILED: {
+    nl: 'Het certificaat kon niet op de kaart worden gezet. De kaart is weer leeg; probeer het opnieuw.',
+    en: 'The certificate could not be written to the card. The card is blank again; try again.',
+  },
+  ERR_SMARTCARD_VERIFY_FAILED: {
+    nl: 'De proefhandtekening met de nieuwe kaart klopte niet. De kaart is weer leeg; probeer het opnieuw.',
+    en: 'The test signature with the new card did not verify. The card is blank again; try again.',
+  },
+  ERR_SMARTCARD_CSR_INVALID: {
+    nl: 'De certificaataanvraag van de kaart is ongeldig.',
+    en: 'The certificate request from the card is invalid.',
+  },
+  ERR_SMARTCARD_ALREADY_EXISTS: {
+    nl: 'U heeft al een ZORG-ID Smartcard. Laat uw beheerder de oude kaart verwijderen als u een nieuwe nodig heeft.',
+    en: 'You already have a ZORG-ID Smartcard. Ask your administrator to remove the old card if you need a new one.',
+  },
+  ERR_SMARTCARD_HAS_MOBIEL_ID: {
+    nl: 'U heeft al een ZORG-ID Mobiel ID. Een ZORG-ID Smartcard en een Mobiel ID kunnen niet samen.',
+    en: 'You already have a ZORG-ID Mobiel ID. A ZORG-ID Smartcard and a Mobiel ID cannot be combined.',
+  },
+  ERR_SMARTCARD_HOLDER_NO_MOBIEL_ID: {
+    nl: 'U heeft een ZORG-ID Smartcard. Een Mobiel ID en een ZORG-ID Smartcard kunnen niet samen; laat uw beheerder eerst de Smartcard verwijderen.',
+    en: 'You have a ZORG-ID Smartcard. A Mobiel ID and a ZORG-ID Smartcard cannot be combined; ask your administrator to remove the Smartcard first.',
+  },
+  ERR_SMARTCARD_ORGANISATION_NOT_ACTIVE: {
+    nl: 'Uw organisatie is nog niet gevalideerd in ZORG-ID. Vraag uw ZORG-ID Portaal administrator.',
+    en: 'Your organisation has not been validated in ZORG-ID yet. Ask your ZORG-ID Portal administrator.',
+  },
+  ERR_SMARTCARD_CA_NOT_CONFIGURED: {
+    nl: 'Het portaal kan nu geen ZORG-ID Smartcards uitgeven.',
+    en: 'The portal cannot issue ZORG-ID Smartcards at the moment.',
+  },
+  ERR_SMARTCARD_PORTAL_REFUSED: {
+    nl: 'Het portaal weigerde de ZORG-ID Smartcard. De kaart is weer leeg.',
+    en: 'The portal refused the ZORG-ID Smartcard. The card is blank again.',
+  },
   ERR_PIN_INCORRECT: {
     nl: 'De pincode is onjuist. Probeer het opnieuw.',
     en: 'The PIN is incorrect. Please try again.',
@@ -483,6 +535,18 @@ export const ERROR_MESSAGES: Record<ErrorCode, Record<Language, string>> = {
   ERR_HANDOFF_PURPOSE_MISMATCH: {
     nl: 'ZORG-ID Desktop kan deze handeling niet uitvoeren voor dit portaal. Start opnieuw vanaf de website; blijft dit gebeuren, neem contact op met de beheerder van het portaal.',
     en: 'ZORG-ID Desktop cannot carry out this action for this portal. Start again from the website; if this keeps happening, contact the portal’s administrator.',
+  },
+  ERR_HANDOFF_CARD_TYPE_NOT_ALLOWED: {
+    nl: 'Met deze UZI-pas kunt u geen organisatie valideren: alleen een zorgverleverspas (Z) of een medewerkerpas op naam (N) is toegestaan, geen pas niet op naam (M) of servercertificaat (S). Gebruik een UZI-pas op uw naam.',
+    en: 'This UZI card cannot validate an organisation: only a healthcare professional card (Z) or a named employee card (N) is allowed, not an unnamed card (M) or a server certificate (S). Use an UZI card in your name.',
+  },
+  ERR_HANDOFF_URA_MISMATCH: {
+    nl: 'Het URA-nummer op deze UZI-pas hoort niet bij de organisatie die u wilt valideren. Gebruik een UZI-pas van deze organisatie; kloppen de gegevens niet, neem dan contact op met VZVZ.',
+    en: 'The URA number on this UZI card does not belong to the organisation you want to validate. Use an UZI card of this organisation; if the data is wrong, contact VZVZ.',
+  },
+  ERR_HANDOFF_QR_INVALID: {
+    nl: 'Het portaal stuurde een QR-code die ZORG-ID Desktop niet kan tonen. Maak in het portaal een nieuwe QR-code aan.',
+    en: 'The portal sent a QR code that ZORG-ID Desktop cannot show. Create a new QR code in the portal.',
   },
   ERR_HANDOFF_REQUEST_EXPIRED: {
     nl: 'De aanvraag is verlopen. Start opnieuw vanaf de website van het portaal.',

@@ -17,6 +17,8 @@ export function App() {
   const settingsLoaded = useSettingsStore((s) => s.settings !== null);
   // A portal asking something takes the window over until the person has answered or closed it.
   const handoffActive = useHandoffStore((s) => s.view.step !== 'idle');
+  // An enrolment QR takes the whole screen (for the employee at the desk, and for printing).
+  const qrShown = useHandoffStore((s) => s.view.step === 'enrolment');
 
   useEffect(() => {
     void useAppStore.getState().load();
@@ -39,6 +41,14 @@ export function App() {
     ['card', t('nav.card')],
     ['settings', t('nav.settings')],
   ];
+
+  if (qrShown) {
+    return (
+      <main className="qr-full" id="main">
+        <HandoffScreen />
+      </main>
+    );
+  }
 
   return (
     <div className="app">

@@ -3,6 +3,7 @@
 // the removal of the card the portal session came from. A plain async function over ports: the card
 // (CardService), the screens (HandoffScreens), the back-channel (PortalClient) and the audit log.
 import { createHash } from 'node:crypto';
+import type { EnrolmentQrView } from '../../../shared/channels';
 import type { CardReading, PinStatus, UziHolder } from '../../../shared/domain';
 import { AppError, type ErrorCode } from '../../../shared/errors';
 import {
@@ -27,6 +28,8 @@ export interface HandoffRequestView {
   purpose: HandoffPurpose;
   ura: string | null;
   expiresAt: string;
+  /** The organisation the portal names (validate-organisation, enrol-user), fetched before any PIN. */
+  organisation?: { ura: string; name: string } | null;
 }
 
 export interface PinRequest {
@@ -49,6 +52,14 @@ export interface HandoffScreens {
   askPin(request: PinRequest): Promise<Buffer | null>;
   /** Final state of the flow, for the result screen. */
   finished(result: HandoffResult): void;
+  /**
+   * validate-organisation: the token was accepted and the administrator goes on in the browser
+   * (`afterQr`: a QR was shown and closed; now the scan is awaited). Returns whether the person has
+   * cancelled the wait since.
+   */
+  waiting?(holder: UziHolder | null, afterQr: boolean): () => boolean;
+  /** Shows an enrolment QR; resolves when the person closes it (the screen then forgets it). */
+  showEnrolment?(qr: EnrolmentQrView): Promise<void>;
 }
 
 export interface HandoffDeps {
@@ -60,20 +71,33 @@ export interface HandoffDeps {
 }
 
 export type HandoffResult =
-  | { outcome: 'done'; portal: string; reader: string; sessionId: string; holder: UziHolder | null }
+  | { outcome: 'done'; portal: string; reader: string; sessionId: string; holder: UziHolder | null; organisationActive?: boolean }
+  /** enrol-user: the QR was shown and closed; nothing to show afterwards. */
+  | { outcome: 'closed' }
   | { outcome: 'cancelled' }
-  | { outcome: 'failed'; code: ErrorCode };
+  | { outcome: 'failed'; code: ErrorCode; holder?: UziHolder | null };
+
+/** What a purpose adds to the card flow (organisation-flow.ts); login needs none of it. */
+export interface PurposeSteps {
+  /** Before the request screen: what to show beside the request (the organisation). */
+  before?(): Promise<Pick<HandoffRequestView, 'organisation'>>;
+  /** After the card was read, before any PIN: throws an AppError to refuse the card. */
+  checkCard?(reading: CardReading): void;
+  /** After the portal accepted the token: the rest of the flow; its result is the flow's. */
+  after?(accepted: { sessionId: string; reader: string; holder: UziHolder | null }): Promise<HandoffResult>;
+}
 
 /** PIN errors after which the person may simply try again; everything else ends the flow. */
 const PIN_RETRY: readonly ErrorCode[] = ['ERR_PIN_INCORRECT', 'ERR_PIN_FORMAT', 'ERR_PIN_TIMEOUT'];
 
-export async function runHandoff(deps: HandoffDeps, flow: HandoffFlow): Promise<HandoffResult> {
+export async function runHandoff(deps: HandoffDeps, flow: HandoffFlow, steps: PurposeSteps = {}): Promise<HandoffResult> {
   const { card, screens, portal, audit } = deps;
   const { request } = flow;
   const base = { flow: request.purpose, portal: flow.portal, purpose: request.purpose, requestIdHash: hashRequestId(request.id) } as const;
   const step = (name: string, outcome: AuditInput['outcome'], extra: Partial<AuditInput> = {}) =>
     audit({ ...base, step: name, outcome, ...extra });
   let tokenPosted = false;
+  let refusedHolder: UziHolder | null | undefined;
 
   const end = async (result: HandoffResult): Promise<HandoffResult> => {
     // Until the token is posted the portal's wait page is still waiting: tell it (best effort).
@@ -84,7 +108,8 @@ export async function runHandoff(deps: HandoffDeps, flow: HandoffFlow): Promise<
   };
 
   try {
-    const choice = await screens.confirmRequest({ portal: flow.portal, purpose: request.purpose, ura: request.ura ?? null, expiresAt: request.expiresAt });
+    const extra = steps.before ? await steps.before() : {};
+    const choice = await screens.confirmRequest({ portal: flow.portal, purpose: request.purpose, ura: request.ura ?? null, expiresAt: request.expiresAt, ...extra });
     if (!choice) return await end({ outcome: 'cancelled' });
 
     let reading: CardReading;
@@ -97,6 +122,17 @@ export async function runHandoff(deps: HandoffDeps, flow: HandoffFlow): Promise<
     if (!cert) throw new AppError('ERR_CARD_NO_AUTH_CERTIFICATE');
     const who = { reader: reading.reader, ...(reading.holder ? { uziNumber: reading.holder.uziNumber, ura: reading.holder.ura } : {}) };
     step('card-read', 'ok', who);
+    if (steps.checkCard) {
+      try {
+        steps.checkCard(reading);
+      } catch (err) {
+        // Refused before any PIN: the card never signed, so nothing was spent.
+        const e = toAppError(err);
+        step('card-refused', 'refused', { ...who, code: e.code });
+        refusedHolder = reading.holder;
+        throw e;
+      }
+    }
     await portal.reportCardRead(flow.portal, request.id).catch(() => {});
 
     const bcHash = hashBrowserCode(sha256, flow.browserCode);
@@ -132,6 +168,7 @@ export async function runHandoff(deps: HandoffDeps, flow: HandoffFlow): Promise<
     tokenPosted = true;
     const { sessionId } = await portal.postToken(flow.portal, request.id, token);
     step('token-posted', 'ok', who);
+    if (steps.after) return await end(await steps.after({ sessionId, reader: reading.reader, holder: reading.holder }));
     return await end({ outcome: 'done', portal: flow.portal, reader: reading.reader, sessionId, holder: reading.holder });
   } catch (err) {
     const e = toAppError(err);
@@ -141,7 +178,7 @@ export async function runHandoff(deps: HandoffDeps, flow: HandoffFlow): Promise<
     } catch {
       // the flow's own failure is what the person needs to see
     }
-    return end({ outcome: 'failed', code: e.code });
+    return end({ outcome: 'failed', code: e.code, ...(refusedHolder !== undefined ? { holder: refusedHolder } : {}) });
   }
 }
 

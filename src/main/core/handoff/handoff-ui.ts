@@ -34,12 +34,13 @@ export interface HandoffUi {
 
 type Pending =
   | { kind: 'confirm'; resolve: (v: { reader: string } | null) => void; reject: (e: AppError) => void }
+  | { kind: 'qr'; resolve: (v: null) => void; reject: (e: AppError) => void }
   | { kind: 'pin'; request: PinRequest; resolve: (v: Buffer | null) => void; reject: (e: AppError) => void };
 
 export function createHandoffUi(deps: HandoffUiDeps): HandoffUi {
   let current: HandoffView = { step: 'idle' };
   let seq = 0;
-  let active: { info: HandoffRequestInfo; pending: Pending | null; reader: string | null; stop: () => void } | null = null;
+  let active: { info: HandoffRequestInfo; pending: Pending | null; reader: string | null; waitCancelled: boolean; stop: () => void } | null = null;
   const listeners = new Set<(view: HandoffView) => void>();
 
   function show(view: HandoffView): void {
@@ -56,7 +57,8 @@ export function createHandoffUi(deps: HandoffUiDeps): HandoffUi {
 
   function abort(error: AppError): void {
     const p = active?.pending;
-    if (!active || !p) return;
+    // A QR on screen outlives the request and the card: the person scanning it needs neither.
+    if (!active || !p || (p.kind === 'qr' && error.code !== 'ERR_HANDOFF_BUSY')) return;
     active.pending = null;
     p.reject(error);
   }
@@ -70,12 +72,13 @@ export function createHandoffUi(deps: HandoffUiDeps): HandoffUi {
       purpose: flow.request.purpose,
       ura: flow.request.ura ?? null,
       expiresAt: flow.request.expiresAt,
+      organisation: null,
     };
     const expiry = setTimeout(() => abort(new AppError('ERR_HANDOFF_REQUEST_EXPIRED')), Math.max(0, Date.parse(info.expiresAt) - deps.clock()));
     const unsubscribe = deps.card.subscribe((event) => {
       if (event.type === 'removed' && active?.info.flow === info.flow && active.reader === event.reader) abort(new AppError('ERR_CARD_REMOVED'));
     });
-    const mine = { info, pending: null as Pending | null, reader: null as string | null, stop: () => (clearTimeout(expiry), unsubscribe()) };
+    const mine = { info, pending: null as Pending | null, reader: null as string | null, waitCancelled: false, stop: () => (clearTimeout(expiry), unsubscribe()) };
     active = mine;
     const ask = <T>(make: (resolve: (v: T) => void, reject: (e: AppError) => void) => Pending): Promise<T> =>
       new Promise<T>((resolve, reject) => {
@@ -85,8 +88,9 @@ export function createHandoffUi(deps: HandoffUiDeps): HandoffUi {
       });
 
     return {
-      confirmRequest() {
-        show({ step: 'request', request: info });
+      confirmRequest(view) {
+        if (view.organisation) mine.info = { ...info, organisation: view.organisation };
+        show({ step: 'request', request: mine.info });
         return ask<{ reader: string } | null>((resolve, reject) => ({ kind: 'confirm', resolve, reject }));
       },
       askPin(request) {
@@ -95,18 +99,28 @@ export function createHandoffUi(deps: HandoffUiDeps): HandoffUi {
         // A pinpad reader takes the PIN itself: go straight on, unless the last try failed and the
         // person should see that before the reader asks again.
         if (request.status.pinpad && !request.previousError && !request.status.locked) {
-          show({ step: 'signing', request: info, reader: request.reader, pinpad: true, pinpadDeadline });
+          show({ step: 'signing', request: mine.info, reader: request.reader, pinpad: true, pinpadDeadline });
           return Promise.resolve(Buffer.alloc(0));
         }
-        show({ step: 'pin', request: info, reader: request.reader, holder: request.holder, status: request.status, previousError: request.previousError, pinpadDeadline });
+        show({ step: 'pin', request: mine.info, reader: request.reader, holder: request.holder, status: request.status, previousError: request.previousError, pinpadDeadline });
         return ask<Buffer | null>((resolve, reject) => ({ kind: 'pin', request, resolve, reject }));
+      },
+      waiting(holder, afterQr) {
+        mine.waitCancelled = false;
+        show({ step: 'waiting', request: mine.info, holder, afterQr });
+        return () => mine.waitCancelled;
+      },
+      showEnrolment(qr) {
+        show({ step: 'enrolment', request: mine.info, qr });
+        return ask<null>((resolve, reject) => ({ kind: 'qr', resolve, reject })).then(() => undefined);
       },
       finished(result: HandoffResult) {
         mine.stop();
         if (active === mine) mine.pending = null;
-        if (result.outcome === 'done') show({ step: 'done', request: info, holder: result.holder });
-        else if (result.outcome === 'cancelled') show({ step: 'cancelled', request: info });
-        else show({ step: 'failed', request: info, code: result.code });
+        if (result.outcome === 'done') show({ step: 'done', request: mine.info, holder: result.holder, ...(result.organisationActive !== undefined ? { organisationActive: result.organisationActive } : {}) });
+        else if (result.outcome === 'closed') show({ step: 'idle' });
+        else if (result.outcome === 'cancelled') show({ step: 'cancelled', request: mine.info });
+        else show({ step: 'failed', request: mine.info, code: result.code, ...(result.holder !== undefined ? { holder: result.holder } : {}) });
       },
     };
   }
@@ -140,10 +154,25 @@ export function createHandoffUi(deps: HandoffUiDeps): HandoffUi {
       p.resolve(Buffer.from(pin, 'latin1'));
     },
     cancel({ flow }) {
+      if (active?.info.flow === flow && current.step === 'waiting') {
+        active.waitCancelled = true;
+        // After a QR the wait is only closed: the flow ends on its own outcome screen.
+        if (!current.afterQr) show({ step: 'cancelled', request: active.info });
+        return;
+      }
+      // A QR closes with Sluiten only (dismiss).
+      if (active?.pending?.kind === 'qr') return;
       const p = settle(flow);
       if (p) p.resolve(null);
     },
     dismiss({ flow }) {
+      // "Sluiten" on a QR: the view drops the QR at once; the flow goes on to its end.
+      if (current.step === 'enrolment' && current.request.flow === flow) {
+        const p = settle(flow);
+        show({ step: 'idle' });
+        if (p?.kind === 'qr') p.resolve(null);
+        return;
+      }
       if (current.step !== 'idle' && current.request.flow === flow && (current.step === 'done' || current.step === 'cancelled' || current.step === 'failed')) {
         show({ step: 'idle' });
       }

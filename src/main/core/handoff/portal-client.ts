@@ -34,7 +34,39 @@ export interface PortalClient {
   cancel(portal: string, id: string): Promise<void>;
   /** `POST {portal}/api/handoff/session/{sessionId}/card-removed`; resolves with the number of sessions ended. */
   cardRemoved(portal: string, sessionId: string): Promise<{ ended: number }>;
+  /**
+   * `GET {portal}/api/handoff/{id}/organisation` (§7.3): without `sessionId` before the token (the
+   * organisation to show before the PIN), with it (Bearer) after the token, polled for the enrolment QR.
+   */
+  getOrganisation(portal: string, id: string, sessionId?: string): Promise<OrganisationAnswer>;
+  /** `GET {portal}/api/handoff/{id}/enrolment` (§8.3): the on-site QR, answered exactly once. */
+  getEnrolment(portal: string, id: string): Promise<EnrolmentAnswer>;
 }
+
+// The portal's answers for §7.3 and §8.3, parsed loosely enough to survive added fields but strictly
+// where the app acts on them. Bounded strings: a portal cannot make the window draw a novel.
+const shortText = z.string().min(1).max(200);
+const uraText = z.string().regex(/^\d{8}$/);
+const enrolmentPayload = z.string().min(1).max(512);
+export const organisationAnswerSchema = z.object({
+  purpose: z.literal('validate-organisation'),
+  state: z.enum(['handoff', 'card-verified', 'birth-date', 'app-links', 'code-issued', 'active']),
+  organisation: z.object({ ura: uraText, name: shortText, status: z.enum(['pending', 'active']) }),
+  holder: z.object({ name: shortText, uziNumber: z.string().max(12) }).nullable(),
+  branch: z.enum(['existing', 'new']).nullable(),
+  enrolment: z
+    .object({ payload: enrolmentPayload.optional(), holderName: shortText, expiresAt: z.iso.datetime(), delivered: z.boolean() })
+    .nullable(),
+});
+export type OrganisationAnswer = z.infer<typeof organisationAnswerSchema>;
+
+export const enrolmentAnswerSchema = z.object({
+  purpose: z.literal('enrol-user'),
+  organisation: z.object({ ura: uraText, name: shortText }),
+  user: z.object({ name: shortText, zorgIdId: z.string().max(40) }),
+  enrolment: z.object({ payload: enrolmentPayload, expiresAt: z.iso.datetime() }),
+});
+export type EnrolmentAnswer = z.infer<typeof enrolmentAnswerSchema>;
 
 const refusalSchema = z.object({ outcome: z.literal('refused'), code: z.string().max(64) });
 const tokenAcceptedSchema = z.object({ outcome: z.literal('accepted'), sessionId: HandoffIdSchema });
@@ -45,7 +77,7 @@ const cardRemovedSchema = z.object({ outcome: z.literal('ok'), ended: z.number()
 // A portal may only make the app show one of the portal's or the validator's own codes; anything
 // else it names (a card or PIN code, say) would mislead the person about what went wrong.
 function portalCode(value: string): ErrorCode | null {
-  return isErrorCode(value) && (value.startsWith('ERR_PORTAL_') || value.startsWith('ERR_TOKEN_')) ? value : null;
+  return isErrorCode(value) && ['ERR_PORTAL_', 'ERR_TOKEN_', 'ERR_ORG_', 'ERR_ENROL_'].some((p) => value.startsWith(p)) ? value : null;
 }
 
 async function readCapped(res: Response): Promise<string> {
@@ -87,7 +119,7 @@ export function createPortalClient(options: PortalClientOptions): PortalClient {
         ...init,
         redirect: 'manual',
         signal,
-        headers: { Accept: 'application/json', ...(init.body ? { 'Content-Type': 'application/json' } : {}) },
+        headers: { Accept: 'application/json', ...(init.body ? { 'Content-Type': 'application/json' } : {}), ...(init.headers as Record<string, string> | undefined) },
       });
       status = res.status;
       text = await readCapped(res);
@@ -136,6 +168,13 @@ export function createPortalClient(options: PortalClientOptions): PortalClient {
     async cardRemoved(portal, sessionId) {
       const res = await call(portal, `/api/handoff/session/${checkId(sessionId)}/card-removed`, { method: 'POST', body: '{}' }, cardRemovedSchema);
       return { ended: res.ended };
+    },
+    async getOrganisation(portal, id, sessionId) {
+      const headers = sessionId ? { Authorization: `Bearer ${checkId(sessionId)}` } : undefined;
+      return call(portal, `/api/handoff/${checkId(id)}/organisation`, { method: 'GET', ...(headers ? { headers } : {}) }, organisationAnswerSchema);
+    },
+    async getEnrolment(portal, id) {
+      return call(portal, `/api/handoff/${checkId(id)}/enrolment`, { method: 'GET' }, enrolmentAnswerSchema);
     },
   };
 }

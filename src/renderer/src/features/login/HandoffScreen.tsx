@@ -6,6 +6,7 @@ import { ErrorNotice } from '../../components/ErrorNotice';
 import { useLanguage, useT, type MessageKey } from '../../i18n';
 import { useCardStore } from '../../stores/card-store';
 import { useHandoffStore } from '../../stores/handoff-store';
+import { EnrolmentQrScreen, OrgComparison } from './OrganisationViews';
 
 const portalName = (portal: string): string => {
   try {
@@ -42,7 +43,9 @@ function Asks({ request }: { request: HandoffRequestInfo }) {
   const time = new Date(request.expiresAt).toLocaleTimeString(lang === 'nl' ? 'nl-NL' : 'en-GB', { hour: '2-digit', minute: '2-digit' });
   return (
     <>
-      <p className="lead">{t(`handoff.purpose.${request.purpose}` as MessageKey, { ura: request.ura ?? '' })}</p>
+      <p className="lead">
+        {request.organisation ? t('org.intro') : t(`handoff.purpose.${request.purpose}` as MessageKey, { ura: request.ura ?? '' })}
+      </p>
       <p className="muted">{t('handoff.expires', { time })}</p>
     </>
   );
@@ -57,6 +60,8 @@ function RequestStep({ request }: { request: HandoffRequestInfo }) {
   const [chosen, setChosen] = useState<string | null>(null);
   const reader = chosen && present.some((r) => r.name === chosen) ? chosen : (present[0]?.name ?? null);
   const groupId = useId();
+  const chosenView = reader ? cards[reader] : undefined;
+  const chosenHolder = chosenView?.state === 'read' ? chosenView.reading.holder : null;
 
   const label = (name: string): string => {
     const view = cards[name];
@@ -71,6 +76,7 @@ function RequestStep({ request }: { request: HandoffRequestInfo }) {
         {t(`handoff.asks.${request.purpose}` as MessageKey, { portal: portalName(request.portal) })}
       </h1>
       <Asks request={request} />
+      <OrgComparison organisation={request.organisation} holder={chosenHolder} />
       {present.length === 0 ? (
         <p className="notice notice--info" role="status">
           {t('handoff.noCard')}
@@ -217,6 +223,7 @@ function PinStep({ view }: { view: Extract<HandoffView, { step: 'pin' }> }) {
         {t(`handoff.asks.${view.request.purpose}` as MessageKey, { portal: portalName(view.request.portal) })}.{' '}
         {name ? t('handoff.pinFor', { name, reader: view.reader }) : null}
       </p>
+      <OrgComparison organisation={view.request.organisation} holder={view.holder} />
       {previous}
       {warnings}
       <form className="pin-form" onSubmit={(e) => void submit(e)} noValidate>
@@ -249,7 +256,7 @@ function PinStep({ view }: { view: Extract<HandoffView, { step: 'pin' }> }) {
         </div>
         <div className="actions">
           <button type="submit" className="button" disabled={busy}>
-            {t('handoff.pinSubmit')}
+            {view.request.organisation ? t('org.pinSubmit') : t('handoff.pinSubmit')}
           </button>
           <button type="button" className="button button--quiet" onClick={() => void cancel()}>
             {t('handoff.cancel')}
@@ -276,8 +283,33 @@ function Working({ view }: { view: Extract<HandoffView, { step: 'reading' | 'sig
           ? t('handoff.pinpadCountdown', { seconds: String(secondsLeft) })
           : view.step === 'reading'
             ? t('handoff.reading')
-            : t('handoff.signing')}
+            : view.request.organisation
+              ? t('org.signing')
+              : t('handoff.signing')}
       </p>
+    </section>
+  );
+}
+
+function Waiting({ view }: { view: Extract<HandoffView, { step: 'waiting' }> }) {
+  const t = useT();
+  const { cancel } = useHandoffStore();
+  const heading = useFocusHeading(`waiting-${view.request.flow}-${view.afterQr}`);
+  return (
+    <section className="panel handoff" aria-labelledby="handoff-heading" data-step="waiting">
+      <h1 id="handoff-heading" className="page-title" tabIndex={-1} ref={heading}>
+        {t(view.afterQr ? 'org.waitingScanTitle' : 'org.waitingTitle')}
+      </h1>
+      <OrgComparison organisation={view.request.organisation} holder={view.holder} />
+      <p className="reading__label" role="status">
+        <span className="spinner" aria-hidden="true" />
+        {t(view.afterQr ? 'org.waitingScan' : 'org.waiting')}
+      </p>
+      <div className="actions">
+        <button type="button" className="button button--quiet" onClick={() => void cancel()}>
+          {t(view.afterQr ? 'handoff.close' : 'handoff.cancel')}
+        </button>
+      </div>
     </section>
   );
 }
@@ -288,7 +320,21 @@ function Outcome({ view }: { view: Extract<HandoffView, { step: 'done' | 'cancel
   const heading = useFocusHeading(`outcome-${view.request.flow}-${view.step}`);
   const portal = portalName(view.request.portal);
   const blocked = view.step === 'failed' && view.code === 'ERR_PIN_LOCKED';
-  const title: MessageKey = view.step === 'done' ? 'handoff.doneTitle' : view.step === 'cancelled' ? 'handoff.cancelledTitle' : 'handoff.failedTitle';
+  const org = view.request.purpose === 'validate-organisation';
+  const active = view.step === 'done' && view.organisationActive === true;
+  const title: MessageKey = org
+    ? view.step === 'done'
+      ? active
+        ? 'org.doneActiveTitle'
+        : 'org.doneQrTitle'
+      : view.step === 'cancelled'
+        ? 'org.cancelledTitle'
+        : 'org.failedTitle'
+    : view.step === 'done'
+      ? 'handoff.doneTitle'
+      : view.step === 'cancelled'
+        ? 'handoff.cancelledTitle'
+        : 'handoff.failedTitle';
   return (
     <section className="panel handoff" aria-labelledby="handoff-heading" data-step={view.step}>
       <h1 id="handoff-heading" className="page-title" tabIndex={-1} ref={heading}>
@@ -299,13 +345,19 @@ function Outcome({ view }: { view: Extract<HandoffView, { step: 'done' | 'cancel
         )}
         {t(title)}
       </h1>
-      {view.step === 'done' && (
+      {view.step === 'done' && org && (
+        <div className="notice notice--ok" role="status">
+          <p>{t(active ? 'org.doneActive' : 'org.doneQr')}</p>
+        </div>
+      )}
+      {view.step === 'done' && !org && (
         <div className="notice notice--ok" role="status">
           <p className="notice__title">{t('handoff.done', { portal })}</p>
           <p>{t('handoff.doneRemoval')}</p>
         </div>
       )}
-      {view.step === 'cancelled' && <p role="status">{t('handoff.cancelled')}</p>}
+      {view.step === 'cancelled' && <p role="status">{t(org ? 'org.cancelled' : 'handoff.cancelled')}</p>}
+      {view.step === 'failed' && view.holder !== undefined && <OrgComparison organisation={view.request.organisation} holder={view.holder} />}
       {view.step === 'failed' && (blocked ? <BlockedGuidance /> : <ErrorNotice error={{ code: view.code as ErrorCode, kind: 'fatal' }} />)}
       <div className="actions">
         <button type="button" className="button button--quiet" onClick={() => void dismiss()}>
@@ -329,6 +381,10 @@ export function HandoffScreen() {
     case 'reading':
     case 'signing':
       return <Working view={view} />;
+    case 'waiting':
+      return <Waiting view={view} />;
+    case 'enrolment':
+      return <EnrolmentQrScreen request={view.request} qr={view.qr} />;
     default:
       return <Outcome view={view} />;
   }
