@@ -8,6 +8,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEFAULT_PORTAL_PORT, createPortal, type PortalTrust } from './server';
+import type { SmartcardCaConfig } from './smartcard-ca';
 
 const { values } = parseArgs({
   options: {
@@ -22,6 +23,13 @@ const { values } = parseArgs({
     'operator-token': { type: 'string' },
   },
 });
+
+/** The card lab's TEST ZORG-ID Smartcard CA (demo and E2E); with --anchor no Smartcards are issued. */
+async function labSmartcardCa(): Promise<SmartcardCaConfig> {
+  const { loadCardLab } = await import('../test/card-lab/pki');
+  const pki = await loadCardLab();
+  return { certDer: new Uint8Array(pki.smartcardCa.certDer), keyPkcs8Der: new Uint8Array(pki.smartcardCa.keyPkcs8Der), crlUrl: 'http://crl.card-lab.test/smartcard.crl' };
+}
 
 async function labTrust(): Promise<PortalTrust> {
   const { loadCardLab, ISSUING_CAS } = await import('../test/card-lab/pki');
@@ -59,6 +67,7 @@ const portal = await createPortal({
   trust: values.anchor?.length ? fileTrust() : await labTrust(),
   autoEnrolUsers: !values['no-auto-enrol'],
   operatorToken: process.env.ZORGID_OPERATOR_TOKEN || values['operator-token'] || undefined,
+  smartcardCa: values.anchor?.length ? undefined : await labSmartcardCa(),
 });
 console.log(`ZORG-ID Portaal luistert op ${portal.url} (origin ${portal.origin}, database ${dbPath})`);
 

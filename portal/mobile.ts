@@ -148,6 +148,9 @@ export function registerMobileRoutes(ctx: RouteContext): void {
       ? null
       : { id: newZorgIdId(rng), givenName: null, surname: null, name: record.holderName, birthDate: record.birthDate, uziNumber: record.uziNumber, createdAt: now, lastUsedAt: null };
     const personId = known?.id ?? person!.id;
+    // One or the other (portal-rules.md §2): no Mobiel ID next to a live ZORG-ID Smartcard.
+    const uziNumber = known?.uziNumber ?? record.uziNumber;
+    if (uziNumber && (await store.findLiveSmartcardByUzi(uziNumber))) return refuse('ERR_SMARTCARD_HOLDER_NO_MOBIEL_ID', who);
     const mobile: MobileIdRecord = {
       id: b64url(rng(16)),
       personId,

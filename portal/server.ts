@@ -28,6 +28,8 @@ import { errorPage, landingPage, loggedInPage, mobileLoggedInPage, startPage, wa
 import { registerMobileRoutes } from './mobile';
 import { registerAdminRoutes } from './admin-routes';
 import { registerOrganisationRoutes, validationPurposeRules } from './organisation';
+import { createSmartcardCa, type SmartcardCaConfig } from './smartcard-ca';
+import { registerSmartcardRoutes, smartcardPurposeRules } from './smartcard';
 import type { Env, RouteContext } from './route-context';
 import { openSqliteStore } from './store/sqlite-store';
 import type { HandoffRecord, HandoffState, PortalStore, SessionRecord } from './store/store';
@@ -71,6 +73,8 @@ export interface PortalOptions {
    * registrations). Unset: those routes refuse every call.
    */
   operatorToken?: string;
+  /** The ZORG-ID Smartcard CA (seed 003). Unset: create-smartcard is refused, Smartcard logins too. */
+  smartcardCa?: SmartcardCaConfig;
 }
 
 export interface Portal {
@@ -118,11 +122,13 @@ export async function createPortal(options: PortalOptions): Promise<Portal> {
   const autoEnrol = options.autoEnrolUsers ?? true;
   // Filled in once the server listens (the port may be 0).
   let origin = options.origin ?? '';
+  const smartcardCa = options.smartcardCa ? await createSmartcardCa(options.smartcardCa) : null;
 
   const loginRules: PurposeRules = async (ctx) => {
     const { purpose, holder } = ctx;
     if (purpose === 'enrol-user') throw new AppError('ERR_TOKEN_PURPOSE_NOT_SUPPORTED');
     if (purpose === 'validate-organisation') return validationPurposeRules(store, ctx);
+    await smartcardPurposeRules(store, smartcardCa, ctx);
     if (purpose !== 'login') return;
     const user = await store.getUser(holder.uziNumber);
     if (user?.status === 'blocked') throw new AppError('ERR_TOKEN_USER_BLOCKED');
@@ -390,6 +396,8 @@ export async function createPortal(options: PortalOptions): Promise<Portal> {
       const id = c.req.param('id');
       const body = await c.req.text();
       try {
+        // A create-smartcard token is only taken together with its CSR (/api/smartcard/:id/certify).
+        if ((await store.getHandoff(id))?.purpose === 'create-smartcard') throw new AppError('ERR_TOKEN_PURPOSE_NOT_SUPPORTED');
         const valid = await validator.validate(body, { requestId: id, origin });
         const now = clock();
         // A cancel that raced the token wins: the request is no longer open.
@@ -639,6 +647,7 @@ export async function createPortal(options: PortalOptions): Promise<Portal> {
   registerOrganisationRoutes(routeContext);
   registerMobileRoutes(routeContext);
   registerAdminRoutes(routeContext);
+  registerSmartcardRoutes(routeContext, { validator, ca: smartcardCa });
 
   // ---- listen ---------------------------------------------------------------------------------
 

@@ -24,6 +24,8 @@ import type {
   PersonRecord,
   AttributeRecord,
   EnrolmentHandoffRecord,
+  SmartcardRecord,
+  SmartcardStatus,
 } from './store';
 
 /** Append only: a migration that shipped is never edited; add the next number instead. */
@@ -201,6 +203,26 @@ export const MIGRATIONS: readonly string[] = [
      code_expires_at INTEGER NOT NULL,
      delivered_at INTEGER
    );`,
+  // 5: ZORG-ID Smartcards (seed 003), bound to the employee's UZI-nummer and organisation.
+  `CREATE TABLE smartcards (
+     id TEXT PRIMARY KEY,
+     uzi_number TEXT NOT NULL,
+     ura TEXT NOT NULL,
+     person_id TEXT,
+     name TEXT NOT NULL,
+     cert_sha256 TEXT NOT NULL UNIQUE,
+     cert_der TEXT NOT NULL,
+     serial_hex TEXT NOT NULL,
+     status TEXT NOT NULL CHECK (status IN ('pending', 'active', 'blocked', 'removed', 'abandoned')),
+     activation_challenge TEXT NOT NULL,
+     created_at INTEGER NOT NULL,
+     activated_at INTEGER,
+     block_reason TEXT,
+     blocked_at INTEGER,
+     removed_at INTEGER
+   );
+   CREATE INDEX smartcards_uzi ON smartcards(uzi_number);
+   CREATE INDEX smartcards_ura ON smartcards(ura);`,
 ];
 
 /** Tables holding the portal's state (the audit log and sessions aside): what a refused call must leave alone. */
@@ -213,6 +235,7 @@ export const STATE_TABLES = [
   'enrolment_codes',
   'enrolment_handoffs',
   'handoff_requests',
+  'smartcards',
 ] as const;
 
 /** Every row of the state tables, read through a second connection (tests compare before and after). */
@@ -495,6 +518,42 @@ const PATCH_COLUMNS: Record<keyof HandoffPatch, string> = {
   completedAt: 'completed_at',
 };
 
+interface SmartcardRow {
+  id: string;
+  uzi_number: string;
+  ura: string;
+  person_id: string | null;
+  name: string;
+  cert_sha256: string;
+  cert_der: string;
+  serial_hex: string;
+  status: string;
+  activation_challenge: string;
+  created_at: number;
+  activated_at: number | null;
+  block_reason: string | null;
+  blocked_at: number | null;
+  removed_at: number | null;
+}
+
+const toSmartcard = (r: SmartcardRow): SmartcardRecord => ({
+  id: r.id,
+  uziNumber: r.uzi_number,
+  ura: r.ura,
+  personId: r.person_id,
+  name: r.name,
+  certSha256: r.cert_sha256,
+  certDer: r.cert_der,
+  serialHex: r.serial_hex,
+  status: r.status as SmartcardStatus,
+  activationChallenge: r.activation_challenge,
+  createdAt: r.created_at,
+  activatedAt: r.activated_at,
+  blockReason: r.block_reason as SmartcardRecord['blockReason'],
+  blockedAt: r.blocked_at,
+  removedAt: r.removed_at,
+});
+
 export function openSqliteStore(path: string): PortalStore {
   const db = new Database(path);
   db.pragma('journal_mode = WAL');
@@ -634,6 +693,43 @@ export function openSqliteStore(path: string): PortalStore {
     return clearEnrolmentHandoff.run(at, handoffId).changes === 1 ? row.payload : null;
   });
   const selectMobileId = db.prepare<[string], MobileIdRow>('SELECT * FROM mobile_ids WHERE id = ?');
+  const selectSmartcard = db.prepare<[string], SmartcardRow>('SELECT * FROM smartcards WHERE id = ?');
+  const selectSmartcardByCert = db.prepare<[string], SmartcardRow>('SELECT * FROM smartcards WHERE cert_sha256 = ?');
+  const selectLiveSmartcard = db.prepare<[string], SmartcardRow>(
+    `SELECT * FROM smartcards WHERE uzi_number = ? AND status IN ('active', 'blocked') ORDER BY created_at DESC LIMIT 1`,
+  );
+  const selectSmartcardsOfUra = db.prepare<[string], SmartcardRow>('SELECT * FROM smartcards WHERE ura = ? ORDER BY created_at');
+  const createSmartcardTx = db.transaction((r: SmartcardRecord): boolean => {
+    if (selectLiveSmartcard.get(r.uziNumber)) return false;
+    db.prepare(`UPDATE smartcards SET status = 'abandoned' WHERE uzi_number = ? AND status = 'pending'`).run(r.uziNumber);
+    db.prepare(
+      `INSERT INTO smartcards (id, uzi_number, ura, person_id, name, cert_sha256, cert_der, serial_hex, status, activation_challenge,
+         created_at, activated_at, block_reason, blocked_at, removed_at)
+       VALUES (@id, @uziNumber, @ura, @personId, @name, @certSha256, @certDer, @serialHex, @status, @activationChallenge,
+         @createdAt, @activatedAt, @blockReason, @blockedAt, @removedAt)`,
+    ).run(r);
+    return true;
+  });
+  const setSmartcardStatusTx = db.transaction(
+    (id: string, from: readonly SmartcardStatus[], to: SmartcardStatus, at: number, reason: string | null): boolean => {
+      const row = selectSmartcard.get(id);
+      if (!row || !from.includes(row.status as SmartcardStatus)) return false;
+      // Activation must not make a second live Smartcard for one person (a race of two creations).
+      if (to === 'active' && row.status === 'pending') {
+        const live = selectLiveSmartcard.get(row.uzi_number);
+        if (live && live.id !== id) return false;
+      }
+      db.prepare(
+        `UPDATE smartcards SET status = ?,
+           activated_at = CASE WHEN ? = 'active' AND activated_at IS NULL THEN ? ELSE activated_at END,
+           block_reason = CASE WHEN ? = 'blocked' THEN ? ELSE block_reason END,
+           blocked_at = CASE WHEN ? = 'blocked' THEN ? ELSE blocked_at END,
+           removed_at = CASE WHEN ? = 'removed' THEN ? ELSE removed_at END
+         WHERE id = ?`,
+      ).run(to, to, at, to, reason, to, at, to, at, id);
+      return true;
+    },
+  );
   const selectMobileIdByUzi = db.prepare<[string], MobileIdRow>(
     `SELECT * FROM mobile_ids WHERE uzi_number = ? AND status = 'active' ORDER BY created_at DESC LIMIT 1`,
   );
@@ -837,6 +933,27 @@ export function openSqliteStore(path: string): PortalStore {
     async getLoginQr(code) {
       const r = selectQr.get(code);
       return r ? { code: r.code, session: r.session, createdAt: r.created_at, expiresAt: r.expires_at, usedAt: r.used_at, mobileId: r.mobile_id } : null;
+    },
+    async createSmartcard(record) {
+      return createSmartcardTx(record);
+    },
+    async getSmartcard(id) {
+      const r = selectSmartcard.get(id);
+      return r ? toSmartcard(r) : null;
+    },
+    async findSmartcardByCert(certSha256) {
+      const r = selectSmartcardByCert.get(certSha256);
+      return r ? toSmartcard(r) : null;
+    },
+    async findLiveSmartcardByUzi(uziNumber) {
+      const r = selectLiveSmartcard.get(uziNumber);
+      return r ? toSmartcard(r) : null;
+    },
+    async listSmartcards(ura) {
+      return selectSmartcardsOfUra.all(ura).map(toSmartcard);
+    },
+    async setSmartcardStatus(id, from, to, at, reason = null) {
+      return setSmartcardStatusTx(id, from, to, at, reason);
     },
     async getUser(uziNumber) {
       const r = selectUser.get(uziNumber);

@@ -218,6 +218,34 @@ export interface UserRecord {
   lastLoginAt: number | null;
 }
 
+/**
+ * A ZORG-ID Smartcard account (seed 003): one certificate from the portal's Smartcard CA on one card,
+ * bound to the employee (UZI-nummer of the UZI-pas that identified them) and organisation (URA).
+ * pending → active when the written card signed the activation challenge; a newer creation abandons
+ * older pending ones, so a card pulled mid-creation never blocks the next attempt.
+ */
+export interface SmartcardRecord {
+  id: string;
+  uziNumber: string;
+  ura: string;
+  /** The ZORG-ID person, when one exists for this UZI-nummer. */
+  personId: string | null;
+  name: string;
+  certSha256: string;
+  /** DER, base64. */
+  certDer: string;
+  serialHex: string;
+  status: SmartcardStatus;
+  activationChallenge: string;
+  createdAt: number;
+  activatedAt: number | null;
+  blockReason: BlockReason | null;
+  blockedAt: number | null;
+  removedAt: number | null;
+}
+
+export type SmartcardStatus = 'pending' | 'active' | 'blocked' | 'removed' | 'abandoned';
+
 export interface AuditEntry {
   at: number;
   /** Who: "browser:<session hash prefix>", "app", "uzi:<UZI-nummer>", "system". Never a PIN or secret. */
@@ -317,6 +345,19 @@ export interface PortalStore {
   takeEnrolmentHandoff(handoffId: string, at: number): Promise<string | null>;
   /** Drops the payload of every enrol-user QR whose request expired or ended unfetched; returns how many. */
   sweepEnrolmentHandoffs(at: number): Promise<number>;
+
+  /**
+   * One transaction: false when this UZI-nummer has an active or blocked Smartcard already; otherwise
+   * abandons its pending ones and stores `record` (status pending).
+   */
+  createSmartcard(record: SmartcardRecord): Promise<boolean>;
+  getSmartcard(id: string): Promise<SmartcardRecord | null>;
+  findSmartcardByCert(certSha256: string): Promise<SmartcardRecord | null>;
+  /** The active or blocked Smartcard of this UZI-nummer, if any. */
+  findLiveSmartcardByUzi(uziNumber: string): Promise<SmartcardRecord | null>;
+  listSmartcards(ura: string): Promise<SmartcardRecord[]>;
+  /** Compare-and-set on one Smartcard; true when it changed. */
+  setSmartcardStatus(id: string, from: readonly SmartcardStatus[], to: SmartcardStatus, at: number, reason?: BlockReason | null): Promise<boolean>;
 
   getUser(uziNumber: string): Promise<UserRecord | null>;
   putUser(record: UserRecord): Promise<void>;

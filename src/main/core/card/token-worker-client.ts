@@ -6,6 +6,43 @@ import { Worker } from 'node:worker_threads';
 import type { CertificateSummary } from '../../../shared/domain';
 import { AppError, deserializeError, type SerializedError } from '../../../shared/errors';
 import type { TokenAccess, TokenSignRequest, TokenSlot } from './token-access';
+import type { SmartcardTokenAccess } from './smartcard-token';
+
+/** The Smartcard creation operations (smartcard-token.ts), forwarded by name. */
+export type SmartcardMethod = Exclude<keyof SmartcardTokenAccess, keyof TokenAccess>;
+const SMARTCARD_METHODS: readonly SmartcardMethod[] = [
+  'inspectBlank', 'setUserPin', 'generateKeyPair', 'signWithKey', 'writeCertificate', 'readKeyAttributes', 'finalise', 'destroyObjects',
+];
+/** Secrets inside a Smartcard request: moved to the worker, our copies zeroed. */
+const SECRET_FIELDS = new Set(['pin', 'newPin', 'soPin', 'transportPin']);
+
+/**
+ * Buffers become Uint8Array copies (structured clone keeps no Buffer); secret ones are zeroed here and
+ * their copies transferred, so no PIN stays behind in this thread.
+ */
+function toWire(value: unknown, transfer: ArrayBuffer[]): unknown {
+  if (value === null || typeof value !== 'object') return value;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) {
+    if (Buffer.isBuffer(v)) {
+      const copy = new Uint8Array(v.length);
+      copy.set(v);
+      if (SECRET_FIELDS.has(k)) {
+        v.fill(0);
+        transfer.push(copy.buffer as ArrayBuffer);
+      }
+      out[k] = copy;
+    } else out[k] = toWire(v, transfer);
+  }
+  return out;
+}
+
+/** The inverse in the worker: every Uint8Array field a Buffer again (the adapter zeroes the secret ones). */
+export function fromWire(value: unknown): unknown {
+  if (value instanceof Uint8Array) return Buffer.from(value.buffer, value.byteOffset, value.byteLength);
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return value;
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, fromWire(v)]));
+}
 
 export interface TokenWorkerData {
   modulePath: string | null;
@@ -17,7 +54,8 @@ export interface TokenWorkerData {
 export type TokenWorkerRequest =
   | { id: number; op: 'listTokens' }
   | { id: number; op: 'readCertificates'; slotId: string }
-  | { id: number; op: 'sign'; request: Omit<TokenSignRequest, 'pin'>; pin: Uint8Array };
+  | { id: number; op: 'sign'; request: Omit<TokenSignRequest, 'pin'>; pin: Uint8Array }
+  | { id: number; op: 'smartcard'; method: SmartcardMethod; request: unknown };
 
 export type TokenWorkerResponse = { id: number; ok: true; value: unknown } | { id: number; ok: false; error: SerializedError };
 
@@ -30,7 +68,7 @@ export interface TokenWorkerOptions {
   workerFile?: string;
 }
 
-export function startTokenWorker(options: TokenWorkerOptions): TokenAccess {
+export function startTokenWorker(options: TokenWorkerOptions): SmartcardTokenAccess {
   const here = (name: string) => fileURLToPath(new URL(name, import.meta.url));
   const entry = options.workerFile ?? here('./token-worker.ts');
   const viaTsx = entry.endsWith('.ts');
@@ -65,7 +103,18 @@ export function startTokenWorker(options: TokenWorkerOptions): TokenAccess {
     });
   };
 
+  const smartcard = Object.fromEntries(
+    SMARTCARD_METHODS.map((method) => [
+      method,
+      async (request: unknown) => {
+        const transfer: ArrayBuffer[] = [];
+        return fromWire(await call<unknown>({ op: 'smartcard', method, request: toWire(request, transfer) }, transfer));
+      },
+    ]),
+  ) as unknown as Pick<SmartcardTokenAccess, SmartcardMethod>;
+
   return {
+    ...smartcard,
     listTokens: () => call<TokenSlot[]>({ op: 'listTokens' }),
     readCertificates: (slotId) => call<CertificateSummary[]>({ op: 'readCertificates', slotId }),
     async sign(req) {

@@ -5,12 +5,12 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { AppError, serializeError } from '../../../shared/errors';
 import { openPkcs11 } from './pkcs11-adapter';
-import type { TokenAccess } from './token-access';
-import type { TokenWorkerData, TokenWorkerRequest, TokenWorkerResponse } from './token-worker-client';
+import type { SmartcardTokenAccess } from './smartcard-token';
+import { fromWire, type TokenWorkerData, type TokenWorkerRequest, type TokenWorkerResponse } from './token-worker-client';
 
 const data = workerData as TokenWorkerData;
-let access: TokenAccess | undefined;
-const tokens = (): TokenAccess => (access ??= openPkcs11(data.modulePath, data.candidates));
+let access: SmartcardTokenAccess | undefined;
+const tokens = (): SmartcardTokenAccess => (access ??= openPkcs11(data.modulePath, data.candidates));
 
 async function handle(req: TokenWorkerRequest): Promise<unknown> {
   switch (req.op) {
@@ -22,6 +22,11 @@ async function handle(req: TokenWorkerRequest): Promise<unknown> {
       const pin = Buffer.from(req.pin);
       req.pin.fill(0);
       return tokens().sign({ ...req.request, data: Buffer.from(req.request.data), pin });
+    }
+    case 'smartcard': {
+      const fn = tokens()[req.method] as ((r: unknown) => Promise<unknown>) | undefined;
+      if (typeof fn !== 'function') throw new AppError('ERR_INTERNAL', { method: req.method });
+      return fn(fromWire(req.request));
     }
     default:
       throw new AppError('ERR_INTERNAL', { op: (req as { op: string }).op });

@@ -1,0 +1,250 @@
+// ZORG-ID Smartcard at the portal (seed 003, portal-rules.md "ZORG-ID Smartcard"): the create-smartcard
+// purpose rules, the back-channel that certifies a key made on a blank card, activation by the written
+// card, the login rule for Smartcard certificates, and block/unblock/remove for administrators.
+//
+// Back-channel, after `POST /api/handoff {purpose:"create-smartcard"}`:
+//   POST /api/smartcard/:requestId/certify  { csr: base64 DER PKCS#10, token: handoff token }
+//     The UZI-pas token's browser code is the CSR binding: browserCodeHash must equal
+//     SHA-256(base64url(SHA-256(CSR DER))). Checks: CSR signature (proof of possession), RSA ≥ 2048,
+//     the token (validator, purpose create-smartcard: Z or N, organisation active, no Mobiel ID, no
+//     Smartcard yet, not itself a Smartcard). Answers the certificate and an activation challenge.
+//   POST /api/smartcard/:smartcardId/activate  { signature: base64 SHA256withRSA over activationMessage }
+//     The written card proves it holds the certified key; only then the Smartcard can log in and
+//     counts as "already has a Smartcard".
+// Administration (JSON API, Mobiel ID session; the one authorisation check of admin.ts, like Mobiel IDs):
+//   GET  /api/beheer/organisaties/:ura/smartcards
+//   POST /api/beheer/smartcards/:id/blokkeren {reden} | /deblokkeren {bevestigd:"ja"} | /verwijderen {bevestigd:"ja"}
+import 'reflect-metadata';
+import { createHash, createPublicKey, verify } from 'node:crypto';
+import * as x509 from '@peculiar/x509';
+import { bodyLimit } from 'hono/body-limit';
+import { z } from 'zod';
+import { AppError } from '../src/shared/errors';
+import { fromBase64Url, type HandoffToken } from '../src/shared/handoff-token';
+import { activationMessage } from '../src/main/core/enrol/smartcard-portal';
+import { authorize, blockSchema, confirmSchema, type Actor, type AdminAction } from './admin';
+import type { PortalContext, RouteContext } from './route-context';
+import type { SmartcardCa } from './smartcard-ca';
+import type { PortalStore, SmartcardRecord, SmartcardStatus } from './store/store';
+import type { PurposeContext, TokenValidator } from './validator';
+
+/** A pending Smartcard must be activated within this time after issuance. */
+export const SMARTCARD_ACTIVATION_TTL_MS = 10 * 60_000;
+
+const b64url = (b: Uint8Array) => Buffer.from(b).toString('base64url');
+const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest();
+
+/** The browser code a create-smartcard token carries: base64url(SHA-256(CSR DER)). */
+export function csrBrowserCode(csrDer: Uint8Array): string {
+  return b64url(sha256(csrDer));
+}
+
+export function isSmartcardCertificate(ca: SmartcardCa | null, issuer: string): boolean {
+  return ca !== null && issuer === ca.subject;
+}
+
+/** Step 8 for create-smartcard, and the Smartcard login rule. */
+export async function smartcardPurposeRules(store: PortalStore, ca: SmartcardCa | null, ctx: PurposeContext): Promise<void> {
+  const { purpose, holder, certificate } = ctx;
+  const fromSmartcard = isSmartcardCertificate(ca, certificate.issuer);
+  if (purpose === 'login' && fromSmartcard) {
+    const card = await store.findSmartcardByCert(certificate.sha256);
+    if (card?.status === 'blocked') throw new AppError('ERR_TOKEN_USER_BLOCKED');
+    if (card?.status !== 'active') throw new AppError('ERR_TOKEN_USER_UNKNOWN');
+    return;
+  }
+  if (purpose !== 'create-smartcard') return;
+  if (!ca) throw new AppError('ERR_SMARTCARD_CA_NOT_CONFIGURED');
+  // Identification is with the employee's own UZI-pas, never with another Smartcard.
+  if (fromSmartcard) throw new AppError('ERR_TOKEN_CARD_TYPE_NOT_ALLOWED', { reason: 'smartcard' });
+  const registration = await store.getRegistration(holder.ura);
+  if (registration?.status !== 'active') throw new AppError('ERR_SMARTCARD_ORGANISATION_NOT_ACTIVE');
+  // One or the other (portal-rules.md §2): any Mobiel ID that is not revoked counts.
+  if (await store.findMobileIdByUzi(holder.uziNumber)) throw new AppError('ERR_SMARTCARD_HAS_MOBIEL_ID');
+  const person = await store.findPersonByUzi(holder.uziNumber);
+  if (person && (await store.listMobileIdsOfPerson(person.id)).some((m) => m.status !== 'revoked')) {
+    throw new AppError('ERR_SMARTCARD_HAS_MOBIEL_ID');
+  }
+  if (await store.findLiveSmartcardByUzi(holder.uziNumber)) throw new AppError('ERR_SMARTCARD_ALREADY_EXISTS');
+}
+
+const certifyInput = z.object({ csr: z.string().min(100).max(8000), token: z.unknown() });
+const activateInput = z.object({ signature: z.string().min(100).max(2000) });
+
+function parseCsr(der: Buffer): x509.Pkcs10CertificateRequest {
+  try {
+    return new x509.Pkcs10CertificateRequest(der);
+  } catch {
+    throw new AppError('ERR_SMARTCARD_CSR_INVALID', { reason: 'not a PKCS#10 request' });
+  }
+}
+
+const ADMIN_ACTIONS: Record<string, { action: AdminAction; from: readonly SmartcardStatus[]; to: SmartcardStatus }> = {
+  blokkeren: { action: 'user.block', from: ['active'], to: 'blocked' },
+  deblokkeren: { action: 'user.unblock', from: ['blocked'], to: 'active' },
+  // Removal frees the person for a new Smartcard (or a Mobiel ID); the certificate is never valid again.
+  verwijderen: { action: 'user.remove', from: ['pending', 'active', 'blocked'], to: 'removed' },
+};
+
+const wire = (r: SmartcardRecord) => ({
+  id: r.id,
+  uziNumber: r.uziNumber,
+  ura: r.ura,
+  name: r.name,
+  status: r.status,
+  serial: r.serialHex,
+  createdAt: r.createdAt,
+  activatedAt: r.activatedAt,
+  blockReason: r.blockReason,
+});
+
+export function registerSmartcardRoutes(ctx: RouteContext, deps: { validator: TokenValidator; ca: SmartcardCa | null }): void {
+  const { app, store, clock, rng, audit, refuse } = ctx;
+
+  // The same actor rule as admin-routes.ts: a live Mobiel ID login whose Mobiel ID is still active.
+  async function actorOf(c: PortalContext): Promise<Actor | null> {
+    const s = c.get('session');
+    if (!ctx.liveSession(s) || s.kind !== 'login' || !s.mobileId) return null;
+    const mobile = await store.getMobileId(s.mobileId);
+    if (!mobile || mobile.status !== 'active') return null;
+    const person = await store.getPerson(mobile.personId);
+    if (!person) return null;
+    return { personId: person.id, mobileId: mobile.id, name: person.name, memberships: await store.listMemberships(person.id) };
+  }
+
+  app.get('/api/beheer/organisaties/:ura/smartcards', async (c) => {
+    const ura = c.req.param('ura');
+    const denied = authorize(await actorOf(c), 'user.block', ura);
+    if (denied) return c.json({ outcome: 'refused', code: denied }, denied === 'ERR_ADMIN_LOGIN_REQUIRED' ? 401 : 403);
+    return c.json({ smartcards: (await store.listSmartcards(ura)).filter((r) => r.status !== 'abandoned').map(wire) });
+  });
+
+  app.post('/api/beheer/smartcards/:id/:op', async (c) => {
+    const op = ADMIN_ACTIONS[c.req.param('op')];
+    if (!op) return c.json({ outcome: 'refused', code: 'ERR_PORTAL_BAD_REQUEST' }, 404);
+    if (ctx.foreignOrigin(c)) return refuse(c, 'ERR_PORTAL_FORBIDDEN_ORIGIN');
+    const actor = await actorOf(c);
+    const card = await store.getSmartcard(c.req.param('id'));
+    const target = card?.personId ? await store.getMembership(card.personId, card.ura) : null;
+    const denied = card ? authorize(actor, op.action, card.ura, target) : actor ? null : 'ERR_ADMIN_LOGIN_REQUIRED';
+    const actorName = actor ? `zorgid:${actor.personId}` : ctx.browserActor(c);
+    if (denied) {
+      await audit({ at: clock(), actor: actorName, action: `admin.smartcard.${op.action}`, outcome: 'refused', code: denied });
+      return c.json({ outcome: 'refused', code: denied }, denied === 'ERR_ADMIN_LOGIN_REQUIRED' ? 401 : 403);
+    }
+    if (!card) return c.json({ outcome: 'refused', code: 'ERR_PORTAL_HANDOFF_NOT_FOUND' }, 404);
+    const body = (await c.req.json().catch(() => null)) as unknown;
+    const parsed = op.to === 'blocked' ? blockSchema.safeParse(body) : confirmSchema.safeParse(body);
+    if (!parsed.success) return c.json({ outcome: 'refused', code: 'ERR_ADMIN_INVALID_INPUT' }, 400);
+    const reason = 'reden' in parsed.data ? parsed.data.reden : null;
+    if (!(await store.setSmartcardStatus(card.id, op.from, op.to, clock(), reason))) {
+      return c.json({ outcome: 'refused', code: 'ERR_PORTAL_HANDOFF_NOT_PENDING' }, 409);
+    }
+    await audit({
+      at: clock(),
+      actor: actorName,
+      action: `admin.smartcard.${op.action}`,
+      outcome: 'ok',
+      detail: { ura: card.ura, smartcard: card.id, from: card.status, to: op.to, ...(reason ? { reason } : {}) },
+    });
+    return c.json({ outcome: 'ok', smartcard: wire((await store.getSmartcard(card.id))!) });
+  });
+
+  app.post('/api/smartcard/:id/certify', bodyLimit({ maxSize: 24 * 1024 }), async (c) => {
+    const id = c.req.param('id');
+    try {
+      if (!deps.ca) throw new AppError('ERR_SMARTCARD_CA_NOT_CONFIGURED');
+      const input = certifyInput.safeParse(await c.req.json().catch(() => null));
+      if (!input.success) throw new AppError('ERR_PORTAL_BAD_REQUEST');
+      const request = await store.getHandoff(id);
+      if (!request) throw new AppError('ERR_PORTAL_HANDOFF_NOT_FOUND');
+      if (request.purpose !== 'create-smartcard') throw new AppError('ERR_TOKEN_PURPOSE_MISMATCH');
+
+      // Proof of possession first: a bad CSR must not burn the request.
+      const csrDer = Buffer.from(input.data.csr, 'base64');
+      const csr = parseCsr(csrDer);
+      if (!(await csr.verify().catch(() => false))) throw new AppError('ERR_SMARTCARD_CSR_INVALID', { reason: 'signature' });
+      const spkiDer = Buffer.from(csr.publicKey.rawData);
+      const jwk = createPublicKey({ key: spkiDer, format: 'der', type: 'spki' }).export({ format: 'jwk' });
+      if (jwk.kty !== 'RSA' || Buffer.from(jwk.n ?? '', 'base64url').length < 256) throw new AppError('ERR_SMARTCARD_CSR_INVALID', { reason: 'RSA-2048 or more' });
+      const token = input.data.token as Partial<HandoffToken> | null;
+      const expectedBc = sha256(Buffer.from(csrBrowserCode(csrDer), 'utf8'));
+      const givenBc = typeof token?.browserCodeHash === 'string' ? Buffer.from(fromBase64Url(token.browserCodeHash)) : Buffer.alloc(0);
+      if (!givenBc.equals(expectedBc)) throw new AppError('ERR_SMARTCARD_CSR_INVALID', { reason: 'CSR not signed for by the UZI-pas' });
+
+      const valid = await deps.validator.validate(JSON.stringify(input.data.token), { requestId: id, origin: ctx.origin() });
+      const now = clock();
+      const holder = valid.holder;
+      const serialHex = (0x40 | (rng(1)[0]! & 0x3f)).toString(16) + Buffer.from(rng(15)).toString('hex');
+      const certDer = await deps.ca.issue({ spkiDer, holder, serialHex, now: new Date(now) });
+      const person = await store.findPersonByUzi(holder.uziNumber);
+      const record: SmartcardRecord = {
+        id: b64url(rng(16)),
+        uziNumber: holder.uziNumber,
+        ura: holder.ura,
+        personId: person?.id ?? null,
+        name: holder.commonName ?? holder.uziNumber,
+        certSha256: sha256(certDer).toString('hex'),
+        certDer: certDer.toString('base64'),
+        serialHex,
+        status: 'pending',
+        activationChallenge: b64url(rng(32)),
+        createdAt: now,
+        activatedAt: null,
+        blockReason: null,
+        blockedAt: null,
+        removedAt: null,
+      };
+      if (!(await store.createSmartcard(record))) throw new AppError('ERR_SMARTCARD_ALREADY_EXISTS');
+      await store.updateHandoff(id, { state: 'done', holder, certSha256: valid.certificate.sha256, completedAt: now }, ['pending', 'card-read']);
+      await audit({
+        at: now,
+        actor: `uzi:${holder.uziNumber}`,
+        action: 'smartcard.issue',
+        outcome: 'ok',
+        requestId: id,
+        detail: { ura: holder.ura, cardType: holder.cardType, smartcard: record.id, serial: serialHex },
+      });
+      return c.json({
+        outcome: 'issued',
+        certificate: certDer.toString('base64'),
+        chain: [deps.ca.certDer.toString('base64')],
+        smartcardId: record.id,
+        activationChallenge: record.activationChallenge,
+      });
+    } catch (err) {
+      if (!(err instanceof AppError)) throw err;
+      const r = await store.getHandoff(id).catch(() => null);
+      if (r && r.usedAt !== null && (r.state === 'pending' || r.state === 'card-read')) {
+        await store.updateHandoff(id, { state: 'failed', errorCode: err.code }, ['pending', 'card-read']);
+      }
+      await audit({ at: clock(), actor: 'app', action: 'smartcard.issue', outcome: 'refused', requestId: id.slice(0, 32), code: err.code });
+      return refuse(c, err.code);
+    }
+  });
+
+  app.post('/api/smartcard/:id/activate', bodyLimit({ maxSize: 4096 }), async (c) => {
+    const id = c.req.param('id');
+    const input = activateInput.safeParse(await c.req.json().catch(() => null));
+    const card = await store.getSmartcard(id);
+    const now = clock();
+    const fail = async (code: 'ERR_PORTAL_BAD_REQUEST' | 'ERR_PORTAL_HANDOFF_NOT_FOUND' | 'ERR_PORTAL_HANDOFF_EXPIRED' | 'ERR_SMARTCARD_VERIFY_FAILED' | 'ERR_SMARTCARD_ALREADY_EXISTS') => {
+      await audit({ at: now, actor: 'app', action: 'smartcard.activate', outcome: 'refused', code, detail: { smartcard: id.slice(0, 32) } });
+      return refuse(c, code);
+    };
+    if (!input.success) return fail('ERR_PORTAL_BAD_REQUEST');
+    if (!card || card.status !== 'pending') return fail('ERR_PORTAL_HANDOFF_NOT_FOUND');
+    if (now - card.createdAt > SMARTCARD_ACTIVATION_TTL_MS) return fail('ERR_PORTAL_HANDOFF_EXPIRED');
+    const publicKey = new x509.X509Certificate(Buffer.from(card.certDer, 'base64')).publicKey.rawData;
+    const ok = verify(
+      'sha256',
+      activationMessage(card.id, card.activationChallenge),
+      createPublicKey({ key: Buffer.from(publicKey), format: 'der', type: 'spki' }),
+      Buffer.from(input.data.signature, 'base64'),
+    );
+    if (!ok) return fail('ERR_SMARTCARD_VERIFY_FAILED');
+    if (!(await store.setSmartcardStatus(id, ['pending'], 'active', now))) return fail('ERR_SMARTCARD_ALREADY_EXISTS');
+    await audit({ at: now, actor: `uzi:${card.uziNumber}`, action: 'smartcard.activate', outcome: 'ok', detail: { smartcard: id, ura: card.ura } });
+    return c.json({ outcome: 'active' });
+  });
+}
