@@ -17,6 +17,7 @@ interface CardLab {
   insert(card: string, options?: { reader?: number; atr?: string }): Promise<unknown>;
   remove(options?: { reader?: number }): Promise<void>;
   card(options?: { reader?: number }): unknown;
+  readerName(reader: number): string;
   close(): Promise<void>;
 }
 
@@ -41,10 +42,38 @@ export async function startCardLabDemo(log: (line: string) => void): Promise<Car
   await host.whenReady();
   log('demo: card lab virtual card via pcscd + vpcd, read by the card host (PC/SC + OpenSC PKCS#11)');
 
+  // A swap faster than pcscd polls the reader (~0.5 s) is no swap to PC/SC: the old card seems to stay
+  // and no insert event comes. A person needs more than a second to swap cards, so the demo waits, like
+  // them, until the app has seen the card go (at most 3 s).
+  const pullAndWait = (reader: number) =>
+    new Promise<void>((resolveGone, rejectGone) => {
+      const name = lab.readerName(reader);
+      let done = false;
+      let unsubscribe: () => void = () => undefined;
+      const finish = () => {
+        if (done) return;
+        done = true;
+        clearTimeout(timer);
+        unsubscribe();
+        resolveGone();
+      };
+      const timer = setTimeout(finish, 3000);
+      unsubscribe = host.subscribe((event) => {
+        if (event.type === 'removed' && event.reader === name) finish();
+      });
+      if (done) unsubscribe();
+      lab.remove({ reader }).catch((e: unknown) => {
+        done = true;
+        clearTimeout(timer);
+        unsubscribe();
+        rejectGone(e);
+      });
+    });
+
   const scenario: DemoScenario = { ...DEFAULT_DEMO_SCENARIO };
   const demo: DemoControls = {
     async insert(key: DemoCardKey, reader = 0) {
-      if (lab.card({ reader })) await lab.remove({ reader });
+      if (lab.card({ reader })) await pullAndWait(reader);
       // The unknown card is a working lab token behind an ATR the table does not know: the app still
       // tries it through PKCS#11 (uzi-domain.md).
       if (key === 'unknown') await lab.insert('Z-huisarts', { reader, atr: UNKNOWN_ATR });
