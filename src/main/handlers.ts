@@ -5,6 +5,7 @@ import { AppError } from '../shared/errors';
 import type { CardService } from './core/card/card-port';
 import type { DemoControls } from './core/demo/demo-card-service';
 import type { SettingsStore } from './core/settings';
+import type { SmartcardHandlers } from './core/enrol/smartcard-screen';
 import type { HandoffHandlers } from './handoff-setup';
 
 export interface HandlerDeps {
@@ -15,6 +16,8 @@ export interface HandlerDeps {
   demo: DemoControls | null;
   /** The login screens (handoff-setup.ts); absent = no handoff in this host (the screens stay idle). */
   handoff?: HandoffHandlers;
+  /** The "ZORG-ID Smartcard maken" screen (core/enrol/smartcard-screen.ts); absent = refused. */
+  smartcard?: SmartcardHandlers;
 }
 
 const IDLE_HANDOFF: HandoffHandlers = {
@@ -23,6 +26,16 @@ const IDLE_HANDOFF: HandoffHandlers = {
   'handoff:pin': async () => null,
   'handoff:cancel': async () => null,
   'handoff:dismiss': async () => null,
+};
+
+const NO_SMARTCARD: SmartcardHandlers = {
+  'smartcard:state': async () => ({ step: 'idle' }),
+  'smartcard:start': async () => {
+    throw new AppError('ERR_SMARTCARD_UNAVAILABLE');
+  },
+  'smartcard:uzi-pin': async () => null,
+  'smartcard:card-ready': async () => null,
+  'smartcard:dismiss': async () => null,
 };
 
 export function createHandlers(deps: HandlerDeps): ContractHandlers {
@@ -46,5 +59,6 @@ export function createHandlers(deps: HandlerDeps): ContractHandlers {
     },
     'demo:scenario': async (patch) => demo().scenario(patch),
     ...(deps.handoff ?? IDLE_HANDOFF),
+    ...(deps.smartcard ?? NO_SMARTCARD),
   };
 }

@@ -18,6 +18,11 @@ export const CHANNELS = [
   'handoff:pin',
   'handoff:cancel',
   'handoff:dismiss',
+  'smartcard:state',
+  'smartcard:start',
+  'smartcard:uzi-pin',
+  'smartcard:card-ready',
+  'smartcard:dismiss',
 ] as const;
 
 export type Channel = (typeof CHANNELS)[number];
@@ -119,3 +124,36 @@ export function pinLengths(status: Pick<PinStatus, 'minLength' | 'maxLength'>): 
   const max = Math.min(8, status.maxLength || 8);
   return min <= max ? { min, max } : { min: 6, max: 8 };
 }
+
+/** The steps of ZORG-ID Smartcard creation, in order (core/enrol/create-smartcard.ts SMARTCARD_STEPS). */
+export const SMARTCARD_SCREEN_STEPS = [
+  'detect-blank',
+  'set-pin',
+  'generate-key',
+  'build-csr',
+  'identify-uzi',
+  'certify',
+  'write-certificate',
+  'test-signature',
+] as const;
+export type SmartcardScreenStep = (typeof SMARTCARD_SCREEN_STEPS)[number];
+
+export interface SmartcardStepState {
+  step: SmartcardScreenStep;
+  status: 'pending' | 'running' | 'done' | 'failed';
+}
+
+/** The "ZORG-ID Smartcard maken" screen as a state; the renderer asks `smartcard:state` while it runs. */
+export type SmartcardView =
+  | { step: 'idle' }
+  | {
+      step: 'running';
+      flow: number;
+      steps: SmartcardStepState[];
+      /** One reader: the person swaps cards, then answers `smartcard:card-ready`. */
+      swap: { card: 'uzi' | 'blank'; reader: string } | null;
+      /** The UZI-pas must sign: the PIN dialog answers `smartcard:uzi-pin`. */
+      uziPin: boolean;
+    }
+  | { step: 'done'; flow: number; steps: SmartcardStepState[] }
+  | { step: 'failed'; flow: number; steps: SmartcardStepState[]; code: ErrorCode; rolledBack: boolean };

@@ -2,12 +2,12 @@
 // Both hosts (Electron IPC, preview HTTP) dispatch through it; the preload and the preview bridge expose
 // exactly `ZorgidApi` as `window.zorgid`.
 import { z } from 'zod';
-import { DEMO_CARDS, type AppInfo, type Channel, type DemoScenario, type EventName, type HandoffView } from './channels';
+import { DEMO_CARDS, type AppInfo, type Channel, type DemoScenario, type EventName, type HandoffView, type SmartcardView } from './channels';
 import type { CardEvent, CardReading, ReaderState } from './domain';
 import type { Result } from './errors';
 import { SettingsPatchInputSchema, type Settings } from './settings';
 
-export { CHANNELS, EVENTS, isChannel, isEventName, DEMO_CARDS, DEFAULT_DEMO_SCENARIO, type Channel, type EventName, type AppInfo, type DemoCardKey, type DemoScenario, type HandoffRequestInfo, type HandoffView } from './channels';
+export { CHANNELS, EVENTS, isChannel, isEventName, DEMO_CARDS, DEFAULT_DEMO_SCENARIO, type Channel, type EventName, type AppInfo, type DemoCardKey, type DemoScenario, type HandoffRequestInfo, type HandoffView, SMARTCARD_SCREEN_STEPS, type SmartcardScreenStep, type SmartcardStepState, type SmartcardView } from './channels';
 
 const noInput = z.undefined();
 const readerIndex = z.number().int().min(0).max(1);
@@ -42,6 +42,15 @@ export const CONTRACT = {
   'handoff:pin': channel<null>()(z.strictObject({ flow: flowId, pin: z.string().max(64) })),
   'handoff:cancel': channel<null>()(z.strictObject({ flow: flowId })),
   'handoff:dismiss': channel<null>()(z.strictObject({ flow: flowId })),
+  // ZORG-ID Smartcard creation (issue 8). PINs cross as strings only here; main makes Buffers of them at
+  // once and checks the digits itself (ERR_SMARTCARD_PIN_FORMAT / _MISMATCH are retries, not bad calls).
+  'smartcard:state': channel<SmartcardView>()(noInput),
+  'smartcard:start': channel<SmartcardView>()(
+    z.strictObject({ uziReader: z.string().min(1).max(200), blankReader: z.string().min(1).max(200), pin: z.string().max(64), pinRepeat: z.string().max(64) }),
+  ),
+  'smartcard:uzi-pin': channel<null>()(z.strictObject({ flow: flowId, pin: z.string().max(64) })),
+  'smartcard:card-ready': channel<null>()(z.strictObject({ flow: flowId })),
+  'smartcard:dismiss': channel<null>()(z.strictObject({ flow: flowId })),
 } satisfies Record<Channel, { input: z.ZodType; result?: unknown }>;
 
 // Compile-time proof that CONTRACT and CHANNELS list the same names.

@@ -128,6 +128,14 @@ export const ERROR_MESSAGES: Record<ErrorCode, Record<Language, string>> = {
     nl: 'Het portaal weigerde de ZORG-ID Smartcard. De kaart is weer leeg.',
     en: 'The portal refused the ZORG-ID Smartcard. The card is blank again.',
   },
+  ERR_SMARTCARD_UNAVAILABLE: {
+    nl: 'ZORG-ID Smartcards maken kan niet met deze app-instellingen. Vraag uw beheerder.',
+    en: 'This app is not set up to create ZORG-ID Smartcards. Ask your administrator.',
+  },
+  ERR_SMARTCARD_BUSY: {
+    nl: 'Er wordt al een ZORG-ID Smartcard gemaakt. Wacht tot die klaar is.',
+    en: 'A ZORG-ID Smartcard is already being created. Wait until it has finished.',
+  },
   ERR_PIN_INCORRECT: {
     nl: 'De pincode is onjuist. Probeer het opnieuw.',
     en: 'The PIN is incorrect. Please try again.',

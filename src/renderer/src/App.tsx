@@ -4,6 +4,7 @@ import { CardScreen } from './features/card-status/CardScreen';
 import { DemoControls } from './features/demo/DemoControls';
 import { HandoffScreen } from './features/login/HandoffScreen';
 import { SettingsPage } from './features/settings/SettingsPage';
+import { SmartcardScreen } from './features/smartcard/SmartcardScreen';
 import { useLanguage, useT } from './i18n';
 import { useAppStore, type View } from './stores/app-store';
 import { useCardStore } from './stores/card-store';
@@ -40,6 +41,7 @@ export function App() {
   const nav: [View, string][] = [
     ['card', t('nav.card')],
     ['settings', t('nav.settings')],
+    ['smartcard', t('nav.smartcard')],
   ];
 
   if (qrShown) {
@@ -93,6 +95,8 @@ export function App() {
             <HandoffScreen />
           ) : view === 'card' ? (
             <CardScreen />
+          ) : view === 'smartcard' ? (
+            <SmartcardScreen />
           ) : (
             <SettingsPage />
           )}

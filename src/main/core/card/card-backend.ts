@@ -3,16 +3,21 @@
 // tests, in-process.
 import type { CardEvent, CardReading, ReaderState, UziHolder } from '../../../shared/domain';
 import { AppError, serializeError, type SerializedError } from '../../../shared/errors';
-import type { CardService, SignRequest } from './card-port';
+import type { SignRequest } from './card-port';
 import { certificateFacts, pickAuthenticationCertificate } from './certificate-usage';
 import type { ReaderMonitor } from './pcsc-adapter';
+import type { SmartcardTokenAccess } from './smartcard-token';
+import { SMARTCARD_OPS, zeroSecrets, type SmartcardService } from './smartcard-port';
 import type { TokenAccess, TokenSlot } from './token-access';
 
 export interface CardBackendDeps {
   /** null: no PC/SC at all (SoftHSM-only setups); readers then come from PKCS#11 alone. */
   monitor: ReaderMonitor | null;
-  /** Opened on first use, so a missing middleware shows on read/sign, not at start. */
-  tokens: () => TokenAccess;
+  /**
+   * Opened on first use, so a missing middleware shows on read/sign, not at start. Smartcard creation
+   * (smartcardTokens) needs a SmartcardTokenAccess; a plain TokenAccess refuses it per call.
+   */
+  tokens: () => TokenAccess | SmartcardTokenAccess;
   parseHolder?: (der: Buffer) => UziHolder;
   clock: () => number;
   /**
@@ -45,7 +50,7 @@ export function matchSlot(reader: string, slots: readonly TokenSlot[], knownRead
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
-export function createCardBackend(deps: CardBackendDeps): CardService {
+export function createCardBackend(deps: CardBackendDeps): SmartcardService {
   const { monitor, clock } = deps;
   const tokenWaitMs = deps.tokenWaitMs ?? 3000;
   const removalSettleMs = deps.removalSettleMs ?? 700;
@@ -53,6 +58,14 @@ export function createCardBackend(deps: CardBackendDeps): CardService {
   const queues = new Map<string, Promise<unknown>>();
   let tokens: TokenAccess | undefined;
   const tokenAccess = () => (tokens ??= deps.tokens());
+  // Smartcard operations name a slot, not a reader: the slot's description (the reader's name with
+  // OpenSC and SafeSign) from the last enumeration puts them in that reader's queue.
+  const readerOfSlot = new Map<string, string>();
+  const enumerate = async () => {
+    const slots = await tokenAccess().listTokens();
+    for (const s of slots) readerOfSlot.set(s.slotId, s.description);
+    return slots;
+  };
 
   if (deps.warmUp) {
     void Promise.resolve()
@@ -89,7 +102,7 @@ export function createCardBackend(deps: CardBackendDeps): CardService {
     for (;;) {
       const view = pcscView(reader);
       if (view.state && !view.state.present) throw new AppError('ERR_CARD_NOT_PRESENT', { reader });
-      const slots = await tokenAccess().listTokens();
+      const slots = await enumerate();
       try {
         return matchSlot(reader, slots, view.names);
       } catch (e) {
@@ -197,6 +210,29 @@ export function createCardBackend(deps: CardBackendDeps): CardService {
           request.pin.fill(0);
         }
       });
+    },
+
+    smartcardTokens() {
+      const forward = (op: (typeof SMARTCARD_OPS)[number]) => async (request: unknown) => {
+        if (op === 'listTokens') return enumerate();
+        const slotId = typeof request === 'string' ? request : (request as { slotId: string }).slotId;
+        const queue = readerOfSlot.get(slotId) ?? `slot ${slotId}`;
+        return serialised(queue, async () => {
+          const access = tokenAccess() as Partial<SmartcardTokenAccess>;
+          const fn = access[op] as ((r: unknown) => Promise<unknown>) | undefined;
+          if (typeof fn !== 'function') {
+            zeroSecrets(request);
+            throw new AppError('ERR_INTERNAL', { reason: 'token access cannot create Smartcards', op });
+          }
+          try {
+            return await fn.call(access, request);
+          } catch (e) {
+            throw await explainFailure(queue, e);
+          }
+        });
+      };
+      const ops = Object.fromEntries(SMARTCARD_OPS.map((op) => [op, forward(op)])) as unknown as Omit<SmartcardTokenAccess, 'close'>;
+      return { ...ops, close: async () => undefined };
     },
 
     async close() {

@@ -1,12 +1,12 @@
 // The card host: a child process (child_process.fork now, Electron utilityProcess later) running the
 // card backend, so a hung or crashing middleware can be killed without taking the app down.
 import { createCardBackend } from '../card/card-backend';
-import type { CardService } from '../card/card-port';
+import { zeroSecrets, type SmartcardService } from '../card/smartcard-port';
 import { startReaderMonitor } from '../card/pcsc-adapter';
 import { startTokenWorker } from '../card/token-worker-client';
 import { parseUziCertificate } from '../identity/uzi-parser';
 import { serializeError } from '../../../shared/errors';
-import type { FromHost, HostSettings, HostTransport, ToHost } from './host-protocol';
+import { fromWire, toWire, type FromHost, type HostSettings, type HostTransport, type ToHost } from './host-protocol';
 
 function parentTransport(): HostTransport {
   // Electron's utilityProcess gives process.parentPort; fork() gives process.send.
@@ -23,7 +23,7 @@ function parentTransport(): HostTransport {
 }
 
 export async function runCardHost(transport: HostTransport): Promise<void> {
-  let backend: CardService | undefined;
+  let backend: SmartcardService | undefined;
   const post = (m: FromHost) => transport.postMessage(m);
 
   const start = async (settings: HostSettings) => {
@@ -47,7 +47,15 @@ export async function runCardHost(transport: HostTransport): Promise<void> {
       let value: unknown;
       if (msg.method === 'readers') value = await backend.readers();
       else if (msg.method === 'read') value = await backend.read(msg.reader);
-      else {
+      else if (msg.method === 'smartcard') {
+        const request = fromWire(msg.request);
+        try {
+          const fn = backend.smartcardTokens()[msg.op] as (r: unknown) => Promise<unknown>;
+          value = toWire(await fn(request), false);
+        } finally {
+          zeroSecrets(request);
+        }
+      } else {
         const pin = Buffer.from(msg.request.pin, 'base64');
         const sig = await backend.sign({ ...msg.request, data: Buffer.from(msg.request.data, 'base64'), pin });
         value = sig.toString('base64');

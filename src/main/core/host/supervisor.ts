@@ -6,9 +6,11 @@ import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { CardEvent, CardReading, ReaderState } from '../../../shared/domain';
 import { AppError, deserializeError } from '../../../shared/errors';
-import type { CardService, SignRequest } from '../card/card-port';
+import type { SignRequest } from '../card/card-port';
+import { SMARTCARD_OPS, type SmartcardOp, type SmartcardService } from '../card/smartcard-port';
+import type { SmartcardTokenAccess } from '../card/smartcard-token';
 import { certificateFacts } from '../card/certificate-usage';
-import type { CallMethod, FromHost, HostSettings, HostTransport, ToHost } from './host-protocol';
+import { fromWire, toWire, type CallMethod, type FromHost, type HostSettings, type HostTransport, type ToHost } from './host-protocol';
 
 function validityAt(reading: CardReading, now: number): CardReading['validity'] {
   const auth = reading.certificates.find((c) => c.id === reading.authCertificateId);
@@ -63,9 +65,13 @@ export interface Deadlines {
   sign: number;
   /** A signature on a token that last read as having no pinpad: login + sign take seconds at most. */
   signWithoutPinpad: number;
+  /** A Smartcard token operation (PIN set, certificate write, test signature, …). */
+  smartcard: number;
+  /** On-card RSA-2048 key generation: tens of seconds on a real card. */
+  generateKey: number;
 }
 
-export const DEFAULT_DEADLINES: Deadlines = { start: 15_000, readers: 5_000, read: 15_000, sign: 90_000, signWithoutPinpad: 20_000 };
+export const DEFAULT_DEADLINES: Deadlines = { start: 15_000, readers: 5_000, read: 15_000, sign: 90_000, signWithoutPinpad: 20_000, smartcard: 30_000, generateKey: 120_000 };
 
 export interface CardHostOptions {
   /** The host's entry file; defaults to card-host-entry.ts next to this file (run through tsx). */
@@ -90,7 +96,7 @@ export interface CardHostOptions {
   launch?: HostLauncher;
 }
 
-export interface CardHost extends CardService {
+export interface CardHost extends SmartcardService {
   /** Process id of the current host (diagnostics and tests). */
   hostPid(): number | undefined;
   /** Resolves when the current host has started and reported its readers. */
@@ -243,11 +249,10 @@ export function createCardHost(options: CardHostOptions): CardHost {
   const deadlineOf = (method: CallMethod, reader: string | undefined): number =>
     method === 'sign' && reader !== undefined && pinpadOf.get(reader) === false ? deadlines.signWithoutPinpad : deadlines[method];
 
-  const call = <T>(method: CallMethod, message: (id: number) => ToHost, reader?: string): Promise<T> => {
+  const call = <T>(method: CallMethod, message: (id: number) => ToHost, reader?: string, deadlineMs = deadlineOf(method, reader)): Promise<T> => {
     if (closed) return Promise.reject(new AppError('ERR_CARD_HOST_UNAVAILABLE', { reason: 'closed' }));
     if (gaveUp) return Promise.reject(gaveUp);
     const id = nextId++;
-    const deadlineMs = deadlineOf(method, reader);
     return new Promise<T>((resolve, reject) => {
       pending.set(id, {
         method,
@@ -273,9 +278,34 @@ export function createCardHost(options: CardHostOptions): CardHost {
     });
   };
 
+  // Smartcard operations name a slot. Its description from the last listTokens names the reader
+  // (OpenSC, SafeSign), so a pull of that card ends a call stuck in the middleware after the removal
+  // grace, as for read and sign; a slot without a reader (SoftHSM) has only the deadline.
+  const slotDescriptions = new Map<string, string>();
+  const readerOfSlot = (slotId: string): string | undefined => {
+    const description = slotDescriptions.get(slotId);
+    if (description === undefined) return undefined;
+    return lastReaders.find((r) => r.name === description)?.name ?? lastReaders.find((r) => description.includes(r.name))?.name;
+  };
+  const smartcardOp = (op: SmartcardOp) => async (request: unknown) => {
+    const slotId = typeof request === 'string' ? request : (request as { slotId?: unknown } | null)?.slotId;
+    const reader = typeof slotId === 'string' ? readerOfSlot(slotId) : undefined;
+    const wire = toWire(request, true);
+    const deadlineMs = op === 'generateKeyPair' ? deadlines.generateKey : deadlines.smartcard;
+    const value = fromWire(await call<unknown>('smartcard', (id) => ({ t: 'call', id, method: 'smartcard', op, request: wire }), reader, deadlineMs));
+    if (op === 'listTokens') for (const slot of value as Array<{ slotId: string; description: string }>) slotDescriptions.set(slot.slotId, slot.description);
+    return value;
+  };
+  const smartcardTokens: SmartcardTokenAccess = {
+    ...(Object.fromEntries(SMARTCARD_OPS.map((op) => [op, smartcardOp(op)])) as unknown as Omit<SmartcardTokenAccess, 'close'>),
+    // The host's middleware outlives one creation.
+    close: async () => undefined,
+  };
+
   start();
 
   return {
+    smartcardTokens: () => smartcardTokens,
     subscribe(listener) {
       listeners.add(listener);
       if (lastService?.type === 'service' && lastService.status === 'down') listener(lastService);

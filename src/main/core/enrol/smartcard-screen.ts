@@ -1,0 +1,127 @@
+// The "ZORG-ID Smartcard maken" screen's side in main: holds the view the renderer draws, starts one
+// creation at a time and turns the renderer's answers (UZI-pas PIN, "card is in") into what the flow
+// waits for. PINs arrive as strings (IPC) and become Buffers here at once; the flow zeroes them.
+import type { ContractHandlers } from '../../../shared/contract';
+import { SMARTCARD_SCREEN_STEPS, type SmartcardStepState, type SmartcardView } from '../../../shared/channels';
+import { AppError, serializeError, type ErrorCode } from '../../../shared/errors';
+import { SMARTCARD_STEPS, checkNewPin, type CreateSmartcardInput, type CreatedSmartcard, type SmartcardProgress } from './create-smartcard';
+
+// The screen's step list is the flow's, in the same order.
+const _sameSteps: typeof SMARTCARD_STEPS extends typeof SMARTCARD_SCREEN_STEPS ? true : never = true;
+void _sameSteps;
+
+/** createSmartcard with its deps bound (composition root); waitForCard is the screen's. */
+export type RunSmartcard = (
+  input: CreateSmartcardInput,
+  waitForCard: (reader: string, card: 'uzi' | 'blank') => Promise<void>,
+  onProgress: (p: SmartcardProgress) => void,
+) => Promise<CreatedSmartcard>;
+
+export type SmartcardHandlers = Pick<ContractHandlers, 'smartcard:state' | 'smartcard:start' | 'smartcard:uzi-pin' | 'smartcard:card-ready' | 'smartcard:dismiss'>;
+
+export interface SmartcardScreen {
+  handlers: SmartcardHandlers;
+  view(): SmartcardView;
+  /** Resolves when the running creation has ended (tests, shutdown). */
+  settled(): Promise<void>;
+}
+
+export function createSmartcardScreen(run: RunSmartcard): SmartcardScreen {
+  let view: SmartcardView = { step: 'idle' };
+  let flow = 0;
+  let running: Promise<void> = Promise.resolve();
+  let answerPin: ((pin: Buffer) => void) | undefined;
+  let answerCard: (() => void) | undefined;
+
+  const steps = (): SmartcardStepState[] => SMARTCARD_SCREEN_STEPS.map((step) => ({ step, status: 'pending' }));
+  const current = (id: number) => view.step !== 'idle' && view.flow === id;
+  const update = (id: number, patch: (v: Extract<SmartcardView, { step: 'running' }>) => SmartcardView) => {
+    if (current(id) && view.step === 'running') view = patch(view);
+  };
+  const mark = (list: SmartcardStepState[], index: number, status: SmartcardStepState['status']) =>
+    list.map((s, i) => (i === index ? { ...s, status } : s));
+
+  const handlers: SmartcardHandlers = {
+    'smartcard:state': async () => view,
+
+    async 'smartcard:start'({ uziReader, blankReader, pin, pinRepeat }) {
+      if (view.step === 'running') throw new AppError('ERR_SMARTCARD_BUSY');
+      const pinBuf = Buffer.from(pin, 'utf8');
+      const repeatBuf = Buffer.from(pinRepeat, 'utf8');
+      try {
+        checkNewPin(pinBuf, repeatBuf);
+      } catch (e) {
+        pinBuf.fill(0);
+        repeatBuf.fill(0);
+        throw e;
+      }
+      const id = ++flow;
+      view = { step: 'running', flow: id, steps: steps(), swap: null, uziPin: false };
+      const input: CreateSmartcardInput = {
+        uziReader,
+        blankReader,
+        pin: pinBuf,
+        pinRepeat: repeatBuf,
+        uziPin: () =>
+          new Promise<Buffer>((resolve) => {
+            answerPin = resolve;
+            update(id, (v) => ({ ...v, uziPin: true }));
+          }),
+      };
+      const waitForCard = (reader: string, card: 'uzi' | 'blank') =>
+        new Promise<void>((resolve) => {
+          answerCard = resolve;
+          update(id, (v) => ({ ...v, swap: { card, reader } }));
+        });
+      let failure: { code: ErrorCode; rolledBack: boolean } | undefined;
+      const onProgress = (p: SmartcardProgress) => {
+        if (p.status === 'insert-card') update(id, (v) => ({ ...v, swap: { card: p.card, reader: p.reader } }));
+        else if (p.status === 'failed') failure = { code: p.code, rolledBack: p.rolledBack };
+        else {
+          const status = p.status;
+          update(id, (v) => ({ ...v, steps: mark(v.steps, p.index, status) }));
+        }
+      };
+      running = run(input, waitForCard, onProgress).then(
+        () => {
+          if (current(id) && view.step === 'running') view = { step: 'done', flow: id, steps: view.steps.map((s) => ({ ...s, status: 'done' })) };
+        },
+        (e: unknown) => {
+          if (!current(id) || view.step !== 'running') return;
+          const failedAt = view.steps.findIndex((s) => s.status === 'running');
+          // Before anything was made on the card there is nothing to roll back.
+          const { code, rolledBack } = failure ?? { code: serializeError(e).code, rolledBack: true };
+          view = { step: 'failed', flow: id, steps: failedAt < 0 ? view.steps : mark(view.steps, failedAt, 'failed'), code, rolledBack };
+        },
+      ).finally(() => {
+        answerPin = undefined;
+        answerCard = undefined;
+      });
+      return view;
+    },
+
+    async 'smartcard:uzi-pin'({ flow: id, pin }) {
+      if (!current(id) || view.step !== 'running' || !answerPin) return null;
+      const answer = answerPin;
+      answerPin = undefined;
+      update(id, (v) => ({ ...v, uziPin: false }));
+      answer(Buffer.from(pin, 'utf8'));
+      return null;
+    },
+
+    async 'smartcard:card-ready'({ flow: id }) {
+      if (!current(id) || view.step !== 'running' || !answerCard) return null;
+      const answer = answerCard;
+      answerCard = undefined;
+      update(id, (v) => ({ ...v, swap: null }));
+      answer();
+      return null;
+    },
+
+    async 'smartcard:dismiss'({ flow: id }) {
+      if (current(id) && view.step !== 'running') view = { step: 'idle' };
+      return null;
+    },
+  };
+  return { handlers, view: () => view, settled: () => running };
+}
