@@ -82,6 +82,10 @@ export async function benchHandoff(options: { rounds?: number } = {}): Promise<H
   try {
     await card.whenReady();
     await lab.insert('Z-huisarts', { reader: 0 });
+    // insert() returns when pcscd asks for the ATR, a little before PC/SC reports the card present.
+    for (const until = Date.now() + 5000; Date.now() < until; await new Promise((r) => setTimeout(r, 100))) {
+      if ((await card.readers()).some((r) => r.name === reader && r.present)) break;
+    }
     const times: number[] = [];
     for (let i = 0; i < rounds; i++) {
       // What the portal page does on "Inloggen met UZI-pas": create the request (not timed).
