@@ -10,7 +10,7 @@ import type { CertificateSummary } from '../../../shared/domain';
 import { serializeError } from '../../../shared/errors';
 import { parseUziCertificate } from '../identity/uzi-parser';
 import type { DemoCard } from './demo-card-service';
-import { DEMO_PIN, UNKNOWN_ATR } from './demo-cards';
+import { DEMO_PIN, unknownDemoCard } from './demo-cards';
 
 // Only what this file reads of the PKI's API (/work/team/pki-api.md).
 interface LabKey {
@@ -85,17 +85,6 @@ export async function cardLabDemoCards(): Promise<DemoCard[] | null> {
     return toDemoCard(key, lab);
   });
   // No lab card has an unknown ATR with nothing on it; that one stays synthetic.
-  cards.push({
-    key: 'unknown',
-    atr: UNKNOWN_ATR,
-    tokenLabel: '',
-    tokenSerial: '',
-    certificates: [],
-    authCertificateId: null,
-    holder: null,
-    holderError: null,
-    keys: new Map(),
-    pin: DEMO_PIN,
-  });
+  cards.push(unknownDemoCard());
   return cards;
 }

@@ -86,6 +86,22 @@ const SEEDS: HolderSeed[] = [
  */
 let placeholderKey: KeyObject | null = null;
 
+/** A card whose ATR the table does not know and whose token holds nothing (both demo card sets). */
+export function unknownDemoCard(): DemoCard {
+  return {
+    key: 'unknown',
+    atr: UNKNOWN_ATR,
+    tokenLabel: '',
+    tokenSerial: '',
+    certificates: [],
+    authCertificateId: null,
+    holder: null,
+    holderError: null,
+    keys: new Map(),
+    pin: DEMO_PIN,
+  };
+}
+
 export function placeholderDemoCards(now: number): DemoCard[] {
   placeholderKey ??= generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey;
   const privateKey = placeholderKey;
@@ -106,18 +122,7 @@ export function placeholderDemoCards(now: number): DemoCard[] {
     keys: new Map<string, KeyObject>([['01', privateKey]]),
     pin: DEMO_PIN,
   }));
-  cards.push({
-    key: 'unknown',
-    atr: UNKNOWN_ATR,
-    tokenLabel: '',
-    tokenSerial: '',
-    certificates: [],
-    authCertificateId: null,
-    holder: null,
-    holderError: null,
-    keys: new Map(),
-    pin: DEMO_PIN,
-  });
+  cards.push(unknownDemoCard());
   return cards;
 }
 
