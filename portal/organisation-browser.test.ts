@@ -3,67 +3,21 @@
 // lab's Z card, the administrator confirms and gives a birth date, the app's screen shows the
 // enrolment QR, the simulated Mobile App scans it from a screenshot and activates a Mobiel ID, and then
 // logs the administrator in by scanning the login QR from a screenshot of the landing page.
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { chromium, type Browser } from '@playwright/test';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { handoffRequestSchema } from '../src/shared/handoff-token';
+import { describe, expect, it } from 'vitest';
 import { createMobileApp } from '../test/fakes/mobile-app';
 import { organisationAnswerSchema } from './organisation';
-import { createPortal, type Portal } from './server';
-import { labCrls, labTrust, loadLab, newBrowserCode, signLabToken } from './test/lab-tokens';
+import { chromiumAvailable, pageProblems, useBrowserPortal } from './test/browser-portal';
 import { LINDE, OPERATOR_TOKEN } from './test/org-flow';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const available = existsSync(CHROMIUM);
-if (!available && process.env.CI === 'true') throw new Error(`Chromium not found at ${CHROMIUM} (CI=true): the organisation browser test must run`);
-if (!available) console.warn(`organisation-browser.test.ts skipped: no Chromium at ${CHROMIUM} (set CHROMIUM_PATH)`);
-
-let dir: string;
-let portal: Portal;
-let fakeApp: Server;
-let browser: Browser;
-/** What the fake desktop app got back per request: the card session id for the back-channel. */
-const sessions = new Map<string, string>();
+const available = chromiumAvailable('organisation-browser.test.ts', 'organisation browser test');
 
 describe.skipIf(!available)('organisation validation in Chromium', () => {
-  beforeAll(async () => {
-    const pki = await loadLab();
-    dir = mkdtempSync(join(tmpdir(), 'zorgid-portal-org-browser-'));
-    fakeApp = createServer(async (req, res) => {
-      const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-      const origin = url.searchParams.get('portal') ?? '';
-      const id = url.searchParams.get('request') ?? '';
-      const request = handoffRequestSchema.parse(await (await fetch(`${origin}/api/handoff/${id}`)).json());
-      const bc = newBrowserCode();
-      res.writeHead(303, { location: `${origin}/handoff/${id}/wait?bc=${bc}` }).end();
-      setTimeout(async () => {
-        const token = signLabToken({ pki, card: 'Z-huisarts', request, browserCode: bc });
-        const answer = (await (await fetch(`${origin}/api/handoff/${id}/token`, { method: 'POST', body: JSON.stringify(token) })).json()) as { sessionId: string };
-        sessions.set(id, answer.sessionId);
-      }, 200);
-    });
-    await new Promise<void>((resolve) => fakeApp.listen(0, '127.0.0.1', resolve));
-    const appUrl = `http://127.0.0.1:${(fakeApp.address() as AddressInfo).port}`;
-    portal = await createPortal({ dbPath: join(dir, 'portal.sqlite'), trust: { ...labTrust(pki), crls: labCrls(pki) }, appUrl, operatorToken: OPERATOR_TOKEN });
-    browser = await chromium.launch({ executablePath: CHROMIUM });
-  }, 60_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await portal?.close();
-    fakeApp?.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const world = useBrowserPortal({ name: 'zorgid-portal-org-browser-', signAfterMs: 200, operatorToken: OPERATOR_TOKEN });
 
   it('operator → UZI-pas → birth date → QR screenshot → Mobile App → login QR screenshot → Administrator', async () => {
+    const { browser, portal, sessions } = world();
     const page = await browser.newPage();
-    const problems: string[] = [];
-    page.on('pageerror', (e) => problems.push(String(e)));
-    page.on('console', (m) => m.type() === 'error' && problems.push(m.text()));
+    const problems = pageProblems(page);
 
     await page.goto(`${portal.url}/operator`);
     await page.fill('#token', OPERATOR_TOKEN);

@@ -13,7 +13,7 @@ import { ENROLMENT_MAX_ATTEMPTS } from './mobile';
 import { ENROLMENT_TTL_MS, type OrganisationAnswer } from './organisation';
 import { createPortal, type Portal } from './server';
 import { LAB_VALID_AT, labCrls, labTrust, loadLab } from './test/lab-tokens';
-import { LINDE, OPERATOR_TOKEN, TestBrowser, flow, loginQrDataUrl } from './test/org-flow';
+import { LINDE, OPERATOR_TOKEN, TestBrowser, createOrgPortal, enrolEarlierMobielId, flow, loginQrDataUrl } from './test/org-flow';
 
 let pki: CardLabPki;
 let dir: string;
@@ -43,13 +43,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 beforeEach(async () => {
   now = LAB_VALID_AT.getTime();
-  portal = await createPortal({
-    dbPath: join(dir, `org-${randomBytes(6).toString('hex')}.sqlite`),
-    trust: { ...labTrust(pki), crls: labCrls(pki) },
-    clock: () => now,
-    rng,
-    operatorToken: OPERATOR_TOKEN,
-  });
+  portal = await createOrgPortal(pki, join(dir, `org-${randomBytes(6).toString('hex')}.sqlite`), { clock: () => now, rng });
 });
 afterEach(async () => {
   await portal.close();
@@ -244,29 +238,8 @@ describe('organisation validation: both branches end to end', () => {
   });
 
   it('a Mobiel ID already bound to the UZI-pas holder: organisation active at once, person Administrator', async () => {
-    // The holder activated a Mobiel ID earlier as Gebruiker of another organisation (a code a
-    // beheerder issued; stored here through the store port).
     const mobile = createMobileApp({ keyType: 'RSA' });
-    const code = 'earlier-code-of-a-beheerder-0001';
-    await portal.store.issueEnrolmentCode(
-      {
-        codeHash: createHash('sha256').update(code).digest('hex'),
-        validationId: null,
-        uziNumber: '900016528',
-        holderName: 'Anna Maria de Vries',
-        ura: '90000999',
-        role: 'Gebruiker',
-        birthDate: BIRTH_DATE,
-        createdAt: now,
-        expiresAt: now + ENROLMENT_TTL_MS,
-        usedAt: null,
-        voidedAt: null,
-        voidReason: null,
-        attempts: 0,
-      },
-      now,
-    );
-    await mobile.enrol({ payload: `zorgid://enrol?portal=${encodeURIComponent(portal.origin)}&code=${code}` }, BIRTH_DATE);
+    await enrolEarlierMobielId(portal, mobile, { now, birthDate: BIRTH_DATE });
 
     const browser = new TestBrowser(() => portal);
     expect((await f.register()).status).toBe(201);

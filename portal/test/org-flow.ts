@@ -1,15 +1,58 @@
 // Test support for the organisation validation flow over real HTTP: a cookie-jar browser, the desktop
 // app's back-channel calls with tokens signed by the card lab's keys, and the operator's API.
+import { createHash } from 'node:crypto';
 import { expect } from 'vitest';
 import { handoffRequestSchema, type HandoffRequest } from '../../src/shared/handoff-token';
 import type { CardLabPki, LabCardId } from '../../test/card-lab/pki';
-import { organisationAnswerSchema, type OrganisationAnswer } from '../organisation';
-import type { Portal } from '../server';
-import { newBrowserCode, signLabToken, type SignInput } from './lab-tokens';
+import type { MobileApp } from '../../test/fakes/mobile-app';
+import { ENROLMENT_TTL_MS, organisationAnswerSchema, type OrganisationAnswer } from '../organisation';
+import { createPortal, type Portal, type PortalOptions } from '../server';
+import { labCrls, labTrust, newBrowserCode, signLabToken, type SignInput } from './lab-tokens';
 
 export const OPERATOR_TOKEN = 'operator-test-token-0123456789';
 
 export const LINDE = { ura: '90000382', name: 'TEST Huisartsenpraktijk De Linde', street: 'Lindelaan 12', postcode: '3511 AB', city: 'Utrecht' };
+
+/** The operator (VZVZ) registers an organisation over its API. */
+export function registerOrganisation(portal: Portal, reg: Record<string, string> = LINDE, token = OPERATOR_TOKEN): Promise<Response> {
+  return fetch(`${portal.url}/api/operator/registrations`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: JSON.stringify(reg),
+  });
+}
+
+/** A reference portal on a new SQLite file that trusts the card lab (CRLs included) and knows the operator token. */
+export function createOrgPortal(pki: CardLabPki, dbPath: string, options: Pick<PortalOptions, 'clock' | 'rng'>): Promise<Portal> {
+  return createPortal({ dbPath, trust: { ...labTrust(pki), crls: labCrls(pki) }, ...options, operatorToken: OPERATOR_TOKEN });
+}
+
+/**
+ * The lab Z card's holder got a Mobiel ID at `portal` earlier, as Gebruiker of another organisation
+ * (90000999): a code a beheerder issued, put in through the portal's store port, redeemed by `mobile`.
+ */
+export async function enrolEarlierMobielId(portal: Portal, mobile: MobileApp, { now, birthDate }: { now: number; birthDate: string }): Promise<void> {
+  const code = 'earlier-code-of-a-beheerder-0001';
+  await portal.store.issueEnrolmentCode(
+    {
+      codeHash: createHash('sha256').update(code).digest('hex'),
+      validationId: null,
+      uziNumber: '900016528',
+      holderName: 'Anna Maria de Vries',
+      ura: '90000999',
+      role: 'Gebruiker',
+      birthDate,
+      createdAt: now,
+      expiresAt: now + ENROLMENT_TTL_MS,
+      usedAt: null,
+      voidedAt: null,
+      voidReason: null,
+      attempts: 0,
+    },
+    now,
+  );
+  await mobile.enrol({ payload: `zorgid://enrol?portal=${encodeURIComponent(portal.origin)}&code=${code}` }, birthDate);
+}
 
 /** A browser: one cookie jar, no automatic redirects, Origin of the portal on posts. */
 export class TestBrowser {
@@ -45,13 +88,7 @@ export class TestBrowser {
 export function flow(portal: () => Portal, pki: () => CardLabPki) {
   const url = (path: string) => `${portal().url}${path}`;
 
-  async function register(reg: Record<string, string> = LINDE, token = OPERATOR_TOKEN) {
-    return fetch(url('/api/operator/registrations'), {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-      body: JSON.stringify(reg),
-    });
-  }
+  const register = (reg: Record<string, string> = LINDE, token = OPERATOR_TOKEN) => registerOrganisation(portal(), reg, token);
 
   /** "Ik wil een organisatie valideren" → URA + checkbox → Volgende; returns the handoff id. */
   async function start(browser: TestBrowser, ura: string): Promise<string> {

@@ -4,76 +4,38 @@
 // a screenshot of the app page; the user logs in. Then an administrator runs the lost-PIN flow for
 // that user (API: block "apparaat verloren" → revoke → new certificate) and the reinstalled app
 // enrols again. No card is involved, so this runs on the in-process demo (no lab lock needed).
-import AxeBuilder from '@axe-core/playwright';
 import type { Browser, Page } from '@playwright/test';
-import type { ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { api, createAdminWorld, ORG_A, type AdminWorld } from '../../portal/test/admin-fixture';
 import { TestBrowser } from '../../portal/test/org-flow';
 import { createMobileApp, pngFromDataUrl, type MobileApp } from '../fakes/mobile-app';
-import { expect, invokeInPage, shot, startPreview, test } from './fixtures';
+import { expect, invokeInPage, shot, test } from './fixtures';
+import { freePort, noViolations as axeNoViolations, openApp as openLabApp, startLabApp, type LabApp } from './lab-app';
 
 test.describe.configure({ timeout: 90_000 });
 
 const BIRTH_DATE = '1995-09-09';
 
-let dir: string;
 let world: AdminWorld;
-let app: { child: ChildProcess; url: string; handoffUrl: string | null; stderr: () => string };
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
+let lab: LabApp;
 
 test.beforeAll(async () => {
   test.setTimeout(120_000);
-  dir = mkdtempSync(join(tmpdir(), 'zorgid-e2e-enrol-'));
-  const appPort = await freePort();
-  const appUrl = `http://127.0.0.1:${appPort}`;
-  world = await createAdminWorld({ appUrl });
+  const handoffPort = await freePort();
+  world = await createAdminWorld({ appUrl: `http://127.0.0.1:${handoffPort}` });
   // The world's clock is fixed for its own rules; here the app checks expiry on the real clock.
   world.now.value = Date.now();
-  app = await startPreview(['--data-dir', join(dir, 'app'), '--handoff-port', String(appPort), '--allow-portal', world.portal.origin]);
-  expect(app.handoffUrl).toBe(appUrl);
+  lab = await startLabApp({ cardLab: false, handoffPort, extraArgs: ['--allow-portal', world.portal.origin] });
 });
 
 test.afterAll(async () => {
-  app?.child.kill('SIGTERM');
-  if (app) await new Promise((r) => app.child.once('exit', r));
+  await lab?.close();
   await world?.close();
-  rmSync(dir, { recursive: true, force: true });
 });
 
-async function noViolations(page: Page, label: string): Promise<void> {
-  const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice']).analyze();
-  expect(
-    results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`),
-    `axe violations on ${label}`,
-  ).toEqual([]);
-  expect(results.passes.length).toBeGreaterThan(5);
-}
+// The QR screen has fewer elements than the card screens, so fewer axe rules apply.
+const noViolations = (page: Page, label: string): Promise<void> => axeNoViolations(page, label, { minPasses: 5 });
 
-async function openApp(browser: Browser, lang: 'nl' | 'en'): Promise<Page> {
-  const page = await (await browser.newContext({ locale: 'nl-NL' })).newPage();
-  const bridge = () => page.waitForFunction(() => 'zorgid' in globalThis);
-  await page.goto(app.url);
-  await bridge();
-  await invokeInPage(page, 'settings:set', { language: lang });
-  await page.reload();
-  await bridge();
-  await expect(page.locator('html')).toHaveAttribute('lang', lang);
-  return page;
-}
+const openApp = async (browser: Browser, lang: 'nl' | 'en'): Promise<Page> => (await openLabApp(browser, lab.app, { lang })).page;
 
 /** The beheerder's browser, logged in by the simulator scanning the landing page's login QR (a screenshot). */
 async function loginInChromium(browser: Browser, mobile: MobileApp): Promise<Page> {
@@ -172,7 +134,7 @@ test('the app shows nothing when the request was already fetched (a second navig
   // The same navigation again (browser back/refresh): the portal says the request is used.
   const id = /inschrijving\/([A-Za-z0-9_-]{22})/.exec(page.url())?.[1];
   expect(id).toBeDefined();
-  const again = await page.request.get(`${app.handoffUrl}/handoff?portal=${encodeURIComponent(world.portal.origin)}&request=${id}`, { maxRedirects: 0 });
+  const again = await page.request.get(`${lab.app.handoffUrl}/handoff?portal=${encodeURIComponent(world.portal.origin)}&request=${id}`, { maxRedirects: 0 });
   expect(again.status()).toBeGreaterThanOrEqual(400);
   await expect(qr).toHaveCount(0);
   await page.context().close();

@@ -4,122 +4,53 @@
 // counter is real (wrong PINs and the block are counted by the card, not by the app). Run under
 // `flock /tmp/zorgid-lab.lock` (the vpcd readers are shared). Without pcscd + vpcd the whole file
 // skips with a message; with CI=true it fails instead.
-import AxeBuilder from '@axe-core/playwright';
 import type { Browser, BrowserContext, Page } from '@playwright/test';
-import type { ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createPortal, type Portal } from '../../portal/server';
-import { labCrls, labTrust, loadLab } from '../../portal/test/lab-tokens';
+import type { Portal } from '../../portal/server';
 import { openAppStore } from '../../src/main/core/store';
-import { expect, invokeInPage, shot, startPreview, test } from './fixtures';
+import { expect, invokeInPage, shot, test } from './fixtures';
+import { hostOf, LAB_HOLDER as HOLDER, LAB_PIN, labReader, noViolations, openApp, requireCardLab, startLabApp, startLogin, type LabApp } from './lab-app';
 
-const labReady = existsSync('/run/pcscd/pcscd.comm') && existsSync('/etc/reader.conf.d/vpcd');
-if (!labReady && process.env.CI === 'true') throw new Error('card lab (pcscd + vpcd) is required in CI: the login E2E must run');
-test.skip(!labReady, 'pcscd with vpcd is not running here (scripts/with-pcscd.sh); the login E2E needs the card lab (real PIN counter) and is skipped');
+requireCardLab('login E2E (real PIN counter)');
 test.describe.configure({ timeout: 60_000 });
 
-const LAB_PIN = '123456';
 // Distinct from anything else in the audit log, so the "no PIN in the audit log" check can find it.
 const WRONG_PIN = '97531864';
-const READER = 'Virtual PCD 00 00';
-const HOLDER = 'Anna Maria de Vries';
+const READER = labReader(0);
 // Per test run, not per worker: a worker restarted after a failure must add to the same audit log,
 // which the last test checks. The runner's pid names the run.
 const DATA_DIR = join(tmpdir(), `zorgid-e2e-login-${process.ppid}`);
 mkdirSync(DATA_DIR, { recursive: true });
 
+let lab: LabApp;
 let portal: Portal;
+/** A second portal the app also allows, which one test takes down while the app still needs it. */
 let spare: Portal;
-let app: { child: ChildProcess; url: string; handoffUrl: string | null; stderr: () => string };
 /** The portal's clock is ours: a test may move it to make a request expire. */
 let portalOffsetMs = 0;
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
-
 test.beforeAll(async () => {
   test.setTimeout(120_000);
-  const pki = await loadLab();
-  const appPort = await freePort();
-  const trust = { ...labTrust(pki), crls: labCrls(pki) };
-  const appUrl = `http://127.0.0.1:${appPort}`;
-  portal = await createPortal({ dbPath: join(DATA_DIR, 'portal.sqlite'), trust, appUrl, clock: () => Date.now() + portalOffsetMs });
-  // A second portal the app also allows, which one test takes down while the app still needs it.
-  spare = await createPortal({ dbPath: join(DATA_DIR, 'spare.sqlite'), trust, appUrl });
-  app = await startPreview([
-    '--card-lab',
-    '--data-dir',
-    join(DATA_DIR, 'app'),
-    '--handoff-port',
-    String(appPort),
-    '--allow-portal',
-    portal.origin,
-    '--allow-portal',
-    spare.origin,
-  ]);
-  expect(app.handoffUrl).toBe(appUrl);
+  lab = await startLabApp({ dataDir: DATA_DIR, portals: [{ name: 'portal', clock: () => Date.now() + portalOffsetMs }, { name: 'spare' }] });
+  [portal, spare] = lab.portals as [Portal, Portal];
 });
 
 test.afterAll(async () => {
-  app?.child.kill('SIGTERM');
-  if (app) await new Promise((r) => app.child.once('exit', r));
-  await portal?.close();
-  await spare?.close().catch(() => {});
+  await lab?.close();
 });
 
 test.afterEach(() => {
   portalOffsetMs = 0;
 });
 
-async function noViolations(page: Page, label: string): Promise<void> {
-  const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice']).analyze();
-  expect(
-    results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`),
-    `axe violations on ${label}`,
-  ).toEqual([]);
-  expect(results.passes.length).toBeGreaterThan(10);
-}
-
-/** The app window (a tab on the preview host) with the Z card read in reader 0. */
-async function openApp(browser: Browser, lang: 'nl' | 'en' = 'nl'): Promise<{ ctx: BrowserContext; page: Page }> {
-  const ctx = await browser.newContext({ locale: 'nl-NL' });
-  const page = await ctx.newPage();
-  const bridge = () => page.waitForFunction(() => 'zorgid' in globalThis);
-  await page.goto(app.url);
-  await bridge();
-  await invokeInPage(page, 'settings:set', { language: lang });
-  await page.reload();
-  await bridge();
-  await expect(page.locator('html')).toHaveAttribute('lang', lang);
-  // Whatever an earlier test left on screen goes; the card goes back in fresh (3 PIN tries).
-  const state = (await invokeInPage(page, 'handoff:state')) as { ok: boolean; value: { step: string; request?: { flow: number } } };
-  if (state.ok && state.value.request) await invokeInPage(page, 'handoff:dismiss', { flow: state.value.request.flow });
-  await invokeInPage(page, 'demo:insert', { card: 'Z', reader: 0 });
-  // Usually ~2.5 s. An earlier test pulls the card mid-operation; when OpenSC deadlocks on that
-  // (build-notes.md), the next read recovers only through the 15 s read deadline, the host restart and
-  // a fresh read (~5 s): that recovery is the product's behaviour, so the wait allows for it.
-  await expect(page.locator(`section[data-reader="${READER}"]`)).toContainText(HOLDER, { timeout: 30_000 });
-  return { ctx, page };
-}
-
-/** Clicks the portal's card login; resolves with the request id once the wait page shows. */
-async function startLogin(page: Page, origin = portal.url): Promise<string> {
-  await page.goto(`${origin}/`);
-  await page.click('#login-card');
-  await page.waitForURL(/\/handoff\/[A-Za-z0-9_-]{22}\/wait$/, { timeout: 10_000 });
-  expect(page.url()).not.toContain('bc=');
-  return /\/handoff\/([A-Za-z0-9_-]{22})\/wait$/.exec(page.url())![1]!;
+/** The app window with the Z card read, and the portal in a browser context of its own on the login's wait page. */
+async function loginStarted(browser: Browser, portalUrl = portal.url): Promise<{ ctx: BrowserContext; appPage: Page; portalPage: Page; id: string }> {
+  const { ctx, page: appPage } = await openApp(browser, lab.app, { card: 'Z' });
+  const portalPage = await (await browser.newContext()).newPage();
+  const id = await startLogin(portalPage, portalUrl);
+  return { ctx, appPage, portalPage, id };
 }
 
 async function confirmRequest(appPage: Page, host: string): Promise<void> {
@@ -137,14 +68,12 @@ async function typePin(appPage: Page, pin: string): Promise<void> {
   await appPage.getByRole('button', { name: 'Inloggen' }).click();
 }
 
-const hostOf = (url: string): string => new URL(url).host;
-
 test('portal page → request in the app → PIN → the portal shows the holder; card pulled → logged out within 2 s', async ({ browser }) => {
-  const { ctx, page: appPage } = await openApp(browser);
+  const { ctx, page: appPage } = await openApp(browser, lab.app, { card: 'Z' });
   const portalCtx = await browser.newContext({ locale: 'nl-NL' });
   const portalPage = await portalCtx.newPage();
   const started = Date.now();
-  await startLogin(portalPage);
+  await startLogin(portalPage, portal.url);
 
   const request = appPage.locator('section[data-step="request"]');
   await expect(request.locator('h1')).toHaveText(`${hostOf(portal.url)} vraagt u in te loggen`, { timeout: 10_000 });
@@ -197,9 +126,7 @@ test('portal page → request in the app → PIN → the portal shows the holder
 });
 
 test('a wrong PIN, counted by the card, then the right PIN logs in', async ({ browser }) => {
-  const { ctx, page: appPage } = await openApp(browser);
-  const portalPage = await (await browser.newContext()).newPage();
-  await startLogin(portalPage);
+  const { ctx, appPage, portalPage } = await loginStarted(browser);
   await confirmRequest(appPage, hostOf(portal.url));
 
   await typePin(appPage, WRONG_PIN);
@@ -216,9 +143,7 @@ test('a wrong PIN, counted by the card, then the right PIN logs in', async ({ br
 });
 
 test('three wrong PINs: final-try warning, then blocked with PUK and lost-PIN guidance (NL and EN)', async ({ browser }) => {
-  const { ctx, page: appPage } = await openApp(browser);
-  const portalPage = await (await browser.newContext()).newPage();
-  const id = await startLogin(portalPage);
+  const { ctx, appPage, portalPage, id } = await loginStarted(browser);
   await confirmRequest(appPage, hostOf(portal.url));
   const pin = appPage.locator('section[data-step="pin"]');
 
@@ -260,7 +185,7 @@ test('three wrong PINs: final-try warning, then blocked with PUK and lost-PIN gu
   // The next login with the same card: the card says LOCKED when read, so the dialog asks no PIN.
   const failed = appPage.locator('section[data-step="failed"]');
   if (await failed.isVisible()) await failed.getByRole('button', { name: 'Sluiten' }).click();
-  const second = await startLogin(portalPage);
+  const second = await startLogin(portalPage, portal.url);
   const request = appPage.locator('section[data-step="request"]');
   await expect(request).toBeVisible({ timeout: 10_000 });
   await request.getByRole('button', { name: 'Doorgaan' }).click();
@@ -277,9 +202,7 @@ test('three wrong PINs: final-try warning, then blocked with PUK and lost-PIN gu
 });
 
 test('cancel in the app: the portal request is cancelled and nobody is logged in', async ({ browser }) => {
-  const { ctx, page: appPage } = await openApp(browser);
-  const portalPage = await (await browser.newContext()).newPage();
-  const id = await startLogin(portalPage);
+  const { ctx, appPage, portalPage, id } = await loginStarted(browser);
   const request = appPage.locator('section[data-step="request"]');
   await expect(request).toBeVisible({ timeout: 10_000 });
   await request.getByRole('button', { name: 'Annuleren' }).click();
@@ -294,11 +217,9 @@ test('cancel in the app: the portal request is cancelled and nobody is logged in
 });
 
 test('the request expires while the app shows it: the app says so and nobody is logged in', async ({ browser }) => {
-  const { ctx, page: appPage } = await openApp(browser);
-  const portalPage = await (await browser.newContext()).newPage();
-  // The portal issues a request that has only 4 s of its 5 minutes left.
+  // The portal issues a request that has only 4 s of its 5 minutes left (the app window does not ask the portal).
   portalOffsetMs = -(5 * 60_000 - 4_000);
-  const id = await startLogin(portalPage);
+  const { ctx, appPage, portalPage, id } = await loginStarted(browser);
   portalOffsetMs = 0;
   await expect(appPage.locator('section[data-step="request"]')).toBeVisible({ timeout: 10_000 });
   const failed = appPage.locator('section[data-step="failed"]');
@@ -311,9 +232,7 @@ test('the request expires while the app shows it: the app says so and nobody is 
 });
 
 test('the card is pulled during PIN entry: the flow ends with ERR_CARD_REMOVED', async ({ browser }) => {
-  const { ctx, page: appPage } = await openApp(browser);
-  const portalPage = await (await browser.newContext()).newPage();
-  const id = await startLogin(portalPage);
+  const { ctx, appPage, portalPage, id } = await loginStarted(browser);
   await confirmRequest(appPage, hostOf(portal.url));
   await appPage.getByLabel('Pincode', { exact: true }).fill('1234');
   await invokeInPage(appPage, 'demo:remove', { reader: 0 });
@@ -327,9 +246,7 @@ test('the card is pulled during PIN entry: the flow ends with ERR_CARD_REMOVED',
 });
 
 test('the portal becomes unreachable from the app before the token is posted: the app says so', async ({ browser }) => {
-  const { ctx, page: appPage } = await openApp(browser);
-  const portalPage = await (await browser.newContext()).newPage();
-  await startLogin(portalPage, spare.url);
+  const { ctx, appPage, portalPage } = await loginStarted(browser, spare.url);
   await confirmRequest(appPage, hostOf(spare.url));
   await spare.close();
   await typePin(appPage, LAB_PIN);
@@ -341,12 +258,12 @@ test('the portal becomes unreachable from the app before the token is posted: th
 });
 
 test('login CSRF: a request created in one browser context and handed to the app from another logs neither in', async ({ browser }) => {
-  const { ctx, page: appPage } = await openApp(browser);
+  const { ctx, page: appPage } = await openApp(browser, lab.app, { card: 'Z' });
   // The attacker starts a genuine login in their own browser but stops before it reaches the app…
   const attacker = await browser.newContext();
   const attackerPage = await attacker.newPage();
   let handoffUrl = '';
-  await attacker.route(`${app.handoffUrl}/**`, async (route) => {
+  await attacker.route(`${lab.app.handoffUrl}/**`, async (route) => {
     handoffUrl = route.request().url();
     await route.abort();
   });

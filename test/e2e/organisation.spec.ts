@@ -7,104 +7,38 @@
 // (active at once) and an M card refused in the app before any PIN. Run under
 // `flock /tmp/zorgid-lab.lock` (the vpcd readers are shared); without pcscd + vpcd it skips, with
 // CI=true it fails.
-import AxeBuilder from '@axe-core/playwright';
 import type { Browser, BrowserContext, Page } from '@playwright/test';
-import type { ChildProcess } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { ENROLMENT_TTL_MS } from '../../portal/organisation';
-import { createPortal, type Portal } from '../../portal/server';
-import { labCrls, labTrust, loadLab } from '../../portal/test/lab-tokens';
-import { LINDE, OPERATOR_TOKEN } from '../../portal/test/org-flow';
+import type { Portal } from '../../portal/server';
+import { enrolEarlierMobielId, LINDE, OPERATOR_TOKEN, registerOrganisation } from '../../portal/test/org-flow';
 import { createMobileApp } from '../fakes/mobile-app';
-import { expect, invokeInPage, shot, startPreview, test } from './fixtures';
+import { expect, invokeInPage, shot, test } from './fixtures';
+import { hostOf, LAB_HOLDER as HOLDER, LAB_PIN, noViolations, openApp as openLabApp, requireCardLab, startLabApp, type LabApp } from './lab-app';
 
-const labReady = existsSync('/run/pcscd/pcscd.comm') && existsSync('/etc/reader.conf.d/vpcd');
-if (!labReady && process.env.CI === 'true') throw new Error('card lab (pcscd + vpcd) is required in CI: the organisation E2E must run');
-test.skip(!labReady, 'pcscd with vpcd is not running here (scripts/with-pcscd.sh); the organisation E2E needs the card lab and is skipped');
+requireCardLab('organisation E2E');
 test.describe.configure({ timeout: 90_000 });
 
-const LAB_PIN = '123456';
-const READER = 'Virtual PCD 00 00';
-const HOLDER = 'Anna Maria de Vries';
 const BIRTH_DATE = '1980-04-12';
 
-let dir: string;
+let lab: LabApp;
 /** Portal A: the new-Mobiel-ID branch (and the M card, which leaves the registration pending). */
 let portalA: Portal;
 /** Portal B: the holder already has a Mobiel ID there. */
 let portalB: Portal;
-let app: { child: ChildProcess; url: string; handoffUrl: string | null; stderr: () => string };
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 test.beforeAll(async () => {
   test.setTimeout(120_000);
-  dir = mkdtempSync(join(tmpdir(), 'zorgid-e2e-org-'));
-  const pki = await loadLab();
-  const appPort = await freePort();
-  const appUrl = `http://127.0.0.1:${appPort}`;
-  const trust = { ...labTrust(pki), crls: labCrls(pki) };
-  portalA = await createPortal({ dbPath: join(dir, 'a.sqlite'), trust, appUrl, operatorToken: OPERATOR_TOKEN });
-  portalB = await createPortal({ dbPath: join(dir, 'b.sqlite'), trust, appUrl, operatorToken: OPERATOR_TOKEN });
-  app = await startPreview(['--card-lab', '--data-dir', join(dir, 'app'), '--handoff-port', String(appPort), '--allow-portal', portalA.origin, '--allow-portal', portalB.origin]);
-  expect(app.handoffUrl).toBe(appUrl);
-  for (const portal of [portalA, portalB]) {
-    const res = await fetch(`${portal.url}/api/operator/registrations`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${OPERATOR_TOKEN}` },
-      body: JSON.stringify(LINDE),
-    });
-    expect(res.status).toBe(201);
-  }
+  lab = await startLabApp({ portals: [{ name: 'a', operatorToken: OPERATOR_TOKEN }, { name: 'b', operatorToken: OPERATOR_TOKEN }] });
+  [portalA, portalB] = lab.portals as [Portal, Portal];
+  for (const portal of [portalA, portalB]) expect((await registerOrganisation(portal)).status).toBe(201);
 });
 
 test.afterAll(async () => {
-  app?.child.kill('SIGTERM');
-  if (app) await new Promise((r) => app.child.once('exit', r));
-  await portalA?.close();
-  await portalB?.close();
-  rmSync(dir, { recursive: true, force: true });
+  await lab?.close();
 });
 
-async function noViolations(page: Page, label: string): Promise<void> {
-  const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice']).analyze();
-  expect(
-    results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`),
-    `axe violations on ${label}`,
-  ).toEqual([]);
-  expect(results.passes.length).toBeGreaterThan(10);
-}
-
-/** The app window (a tab on the preview host) with `card` read in reader 0. */
-async function openApp(browser: Browser, card: 'Z' | 'M', lang: 'nl' | 'en'): Promise<{ ctx: BrowserContext; page: Page }> {
-  const ctx = await browser.newContext({ locale: 'nl-NL' });
-  const page = await ctx.newPage();
-  const bridge = () => page.waitForFunction(() => 'zorgid' in globalThis);
-  await page.goto(app.url);
-  await bridge();
-  await invokeInPage(page, 'settings:set', { language: lang });
-  await page.reload();
-  await bridge();
-  await expect(page.locator('html')).toHaveAttribute('lang', lang);
-  const state = (await invokeInPage(page, 'handoff:state')) as { ok: boolean; value: { step: string; request?: { flow: number } } };
-  if (state.ok && state.value.request) await invokeInPage(page, 'handoff:dismiss', { flow: state.value.request.flow });
-  await invokeInPage(page, 'demo:insert', { card, reader: 0 });
-  await expect(page.locator(`section[data-reader="${READER}"]`)).toContainText(card === 'Z' ? HOLDER : 'UZI', { timeout: 15_000 });
-  return { ctx, page };
-}
+/** The app window with `card` read in reader 0 (an M card shows no holder, only its card type). */
+const openApp = (browser: Browser, card: 'Z' | 'M', lang: 'nl' | 'en'): Promise<{ ctx: BrowserContext; page: Page }> =>
+  openLabApp(browser, lab.app, { card, lang, holderText: card === 'Z' ? HOLDER : 'UZI' });
 
 /** The administrator: "Ik wil een organisatie valideren" → URA + checkbox → Volgende → the app. */
 async function startValidation(browser: Browser, portal: Portal): Promise<{ ctx: BrowserContext; page: Page }> {
@@ -117,8 +51,6 @@ async function startValidation(browser: Browser, portal: Portal): Promise<{ ctx:
   await page.click('#next');
   return { ctx, page };
 }
-
-const hostOf = (url: string): string => new URL(url).host;
 
 test('an M card is refused in the app before the PIN (EN), with the organisation and the card side by side', async ({ browser }) => {
   const { ctx, page: appPage } = await openApp(browser, 'M', 'en');
@@ -240,29 +172,8 @@ test('validate with the Z card → QR in the app → simulator scans the app scr
 });
 
 test('existing Mobiel ID: the organisation is active at once, no QR', async ({ browser }) => {
-  // The holder activated a Mobiel ID at portal B earlier as Gebruiker of another organisation (a code
-  // a beheerder issued; put in through the portal's store port as the portal's own tests do).
-  const code = 'earlier-code-of-a-beheerder-0001';
-  await portalB.store.issueEnrolmentCode(
-    {
-      codeHash: createHash('sha256').update(code).digest('hex'),
-      validationId: null,
-      uziNumber: '900016528',
-      holderName: HOLDER,
-      ura: '90000999',
-      role: 'Gebruiker',
-      birthDate: BIRTH_DATE,
-      createdAt: Date.now(),
-      expiresAt: Date.now() + ENROLMENT_TTL_MS,
-      usedAt: null,
-      voidedAt: null,
-      voidReason: null,
-      attempts: 0,
-    },
-    Date.now(),
-  );
-  const mobile = createMobileApp();
-  await mobile.enrol({ payload: `zorgid://enrol?portal=${encodeURIComponent(portalB.origin)}&code=${code}` }, BIRTH_DATE);
+  // The holder activated a Mobiel ID at portal B earlier as Gebruiker of another organisation.
+  await enrolEarlierMobielId(portalB, createMobileApp(), { now: Date.now(), birthDate: BIRTH_DATE });
 
   const { ctx, page: appPage } = await openApp(browser, 'Z', 'nl');
   const admin = await startValidation(browser, portalB);

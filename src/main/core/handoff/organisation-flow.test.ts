@@ -2,7 +2,7 @@
 // SQLite on both sides) with the card lab's keys behind an in-memory card port (mocks at ports only):
 // cards that cannot validate are refused before any PIN, the enrolment QR comes over the back-channel
 // once, the simulator can redeem what the app draws, and nothing of the QR reaches the app's store.
-import { constants, createHash, createPrivateKey, privateEncrypt, randomBytes } from 'node:crypto';
+import { constants, createPrivateKey, privateEncrypt, randomBytes } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,10 +11,9 @@ import type { EnrolmentQrView } from '../../../shared/channels';
 import type { CardReading } from '../../../shared/domain';
 import { AppError } from '../../../shared/errors';
 import { toBase64Url } from '../../../shared/handoff-token';
-import { ENROLMENT_TTL_MS } from '../../../../portal/organisation';
-import { createPortal, type Portal } from '../../../../portal/server';
-import { labCrls, labTrust, LAB_VALID_AT, loadLab } from '../../../../portal/test/lab-tokens';
-import { flow as orgFlow, LINDE, OPERATOR_TOKEN, TestBrowser } from '../../../../portal/test/org-flow';
+import type { Portal } from '../../../../portal/server';
+import { LAB_VALID_AT, loadLab } from '../../../../portal/test/lab-tokens';
+import { createOrgPortal, enrolEarlierMobielId, flow as orgFlow, LINDE, TestBrowser } from '../../../../portal/test/org-flow';
 import type { CardLabPki, LabCardId } from '../../../../test/card-lab/pki';
 import { createMobileApp, decodeQrPng, pngFromDataUrl } from '../../../../test/fakes/mobile-app';
 import type { CardService, SignRequest } from '../card/card-port';
@@ -44,12 +43,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 beforeEach(async () => {
   now = LAB_VALID_AT.getTime();
   const id = randomBytes(4).toString('hex');
-  portal = await createPortal({
-    dbPath: join(dir, `portal-${id}.sqlite`),
-    trust: { ...labTrust(pki), crls: labCrls(pki) },
-    clock: () => now,
-    operatorToken: OPERATOR_TOKEN,
-  });
+  portal = await createOrgPortal(pki, join(dir, `portal-${id}.sqlite`), { clock: () => now });
   store = openAppStore({ path: join(dir, `app-${id}`, 'app.sqlite'), clock: () => now });
   client = createPortalClient({ allowlist: () => [portal.origin] });
 });
@@ -227,29 +221,8 @@ describe('validate-organisation in the app', () => {
   });
 
   it('ends at once when the holder already has a Mobiel ID (organisation active)', async () => {
-    // The holder activated a Mobiel ID earlier as Gebruiker of another organisation (a code a
-    // beheerder issued; put in through the portal's store port, as the portal's own tests do).
     const mobile = createMobileApp();
-    const code = 'earlier-code-of-a-beheerder-0001';
-    await portal.store.issueEnrolmentCode(
-      {
-        codeHash: createHash('sha256').update(code).digest('hex'),
-        validationId: null,
-        uziNumber: '900016528',
-        holderName: 'Anna Maria de Vries',
-        ura: '90000999',
-        role: 'Gebruiker',
-        birthDate: BIRTH_DATE,
-        createdAt: now,
-        expiresAt: now + ENROLMENT_TTL_MS,
-        usedAt: null,
-        voidedAt: null,
-        voidReason: null,
-        attempts: 0,
-      },
-      now,
-    );
-    await mobile.enrol({ payload: `zorgid://enrol?portal=${encodeURIComponent(portal.origin)}&code=${code}` }, BIRTH_DATE);
+    await enrolEarlierMobielId(portal, mobile, { now, birthDate: BIRTH_DATE });
     const { browser, id, flow, card } = await started('Z-huisarts');
     const ui = screens();
     const app = runValidateOrganisation(
