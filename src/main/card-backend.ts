@@ -6,6 +6,7 @@ import { existsSync } from 'node:fs';
 import type { CardEvent } from '../shared/domain';
 import { AppError } from '../shared/errors';
 import type { CardService } from './core/card/card-port';
+import type { PinAuthority } from './core/card/smartcard-token';
 import { loadDemoCards } from './core/demo/demo-cards';
 import { createDemoCardService, type DemoControls } from './core/demo/demo-card-service';
 
@@ -15,6 +16,11 @@ export interface CardBackend {
   card: CardService;
   demo: DemoControls | null;
   demoBackend: 'in-process' | 'card-lab' | null;
+  /**
+   * How this setup's blank ZORG-ID Smartcards get their first PIN; null: creation is refused (the real
+   * card's scheme is the vendor's, docs/smartcard.md; the in-process demo has no token to create on).
+   */
+  smartcardPinAuthority: (() => PinAuthority) | null;
   close(): Promise<void>;
 }
 
@@ -50,7 +56,7 @@ export async function createCardBackend(options: CardBackendOptions): Promise<Ca
           return unavailableCardService();
         })
       : unavailableCardService();
-    return { card, demo: null, demoBackend: null, close: () => card.close() };
+    return { card, demo: null, demoBackend: null, smartcardPinAuthority: null, close: () => card.close() };
   }
 
   const want = options.demoBackend ?? 'auto';
@@ -58,7 +64,7 @@ export async function createCardBackend(options: CardBackendOptions): Promise<Ca
     try {
       const { startCardLabDemo } = await import('./core/demo/card-lab-demo');
       const lab = await startCardLabDemo(options.log);
-      return { card: lab.card, demo: lab.demo, demoBackend: 'card-lab', close: () => lab.close() };
+      return { card: lab.card, demo: lab.demo, demoBackend: 'card-lab', smartcardPinAuthority: lab.smartcardPinAuthority, close: () => lab.close() };
     } catch (err) {
       if (want === 'card-lab') throw err;
       options.log(`demo: card lab unavailable (${err instanceof Error ? err.message : String(err)}); using the in-process demo card`);
@@ -67,7 +73,7 @@ export async function createCardBackend(options: CardBackendOptions): Promise<Ca
   const { cards, source } = await loadDemoCards(options.clock(), options.log);
   options.log(`demo: in-process demo card (${source} certificates)`);
   const card = createDemoCardService({ cards, clock: options.clock, ...(options.demoReadDelayMs !== undefined ? { readDelayMs: options.demoReadDelayMs } : {}) });
-  return { card, demo: card, demoBackend: 'in-process', close: () => card.close() };
+  return { card, demo: card, demoBackend: 'in-process', smartcardPinAuthority: null, close: () => card.close() };
 }
 
 /** What the card port answers when there is no card host: the service is down, with the reason. */

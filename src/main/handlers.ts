@@ -49,8 +49,8 @@ export function createHandlers(deps: HandlerDeps): ContractHandlers {
     'card:read': ({ reader }) => deps.card.read(reader),
     'settings:get': () => deps.settings.get(),
     'settings:set': (patch) => deps.settings.set(patch),
-    'demo:insert': async ({ card, reader }) => {
-      await demo().insert(card, reader);
+    'demo:insert': async ({ card, reader, fresh }) => {
+      await demo().insert(card, reader, fresh === undefined ? undefined : { fresh });
       return null;
     },
     'demo:remove': async ({ reader }) => {

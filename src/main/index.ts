@@ -11,6 +11,7 @@ import { electronCardHost } from './card-host-electron';
 import { openAppStore, sqliteSettings, type AppStore } from './core/store';
 import { createHandlers } from './handlers';
 import { handoffHandlers, setupHandoff, type HandoffSetup } from './handoff-setup';
+import { setupSmartcard } from './smartcard-setup';
 import { registerIpc } from './ipc/register';
 import { linkFromArgv, setupProtocol, setupSingleInstance } from './protocol';
 import { setupSecurity, setupSessionSecurity } from './security';
@@ -71,17 +72,29 @@ async function main(): Promise<void> {
     log,
   });
 
+  const appStore = store;
+  const portalUrl = process.env.ZORGID_PORTAL_URL ? [process.env.ZORGID_PORTAL_URL.replace(/\/$/, '')] : [];
+  const smartcard = setupSmartcard({
+    card,
+    pinAuthority: backend.smartcardPinAuthority,
+    portals: () => [...portalUrl, ...appStore.getSettings().portalAllowlist],
+    audit: (entry) => void appStore.appendAudit(entry),
+    appVersion: info.version,
+    log,
+  });
+
   win = createMainWindow(paths);
   win.on('closed', () => {
     win = null;
   });
   cleanups.push(
     registerIpc({
-      handlers: createHandlers({ card, settings, info, demo: backend.demo, handoff: handoffHandlers(handoff.ui) }),
+      handlers: createHandlers({ card, settings, info, demo: backend.demo, handoff: handoffHandlers(handoff.ui), smartcard: smartcard.handlers }),
       window: () => win,
       isAppUrl,
       subscribe: (listener) => card.subscribe(listener),
       subscribeHandoff: (listener) => handoff?.subscribe(listener) ?? (() => {}),
+      subscribeSmartcard: (listener) => smartcard.subscribe(listener),
       log,
     }),
     setupTray({

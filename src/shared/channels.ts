@@ -27,7 +27,7 @@ export const CHANNELS = [
 
 export type Channel = (typeof CHANNELS)[number];
 
-export const EVENTS = ['card:event', 'handoff:event'] as const;
+export const EVENTS = ['card:event', 'handoff:event', 'smartcard:event'] as const;
 export type EventName = (typeof EVENTS)[number];
 
 export function isChannel(value: unknown): value is Channel {
@@ -38,8 +38,11 @@ export function isEventName(value: unknown): value is EventName {
   return typeof value === 'string' && (EVENTS as readonly string[]).includes(value);
 }
 
-/** The demo cards the demo backend can insert (Z, N, M and the states the card screen must show). */
-export const DEMO_CARDS = ['Z', 'N', 'M', 'Z-expired', 'Z-not-yet-valid', 'unknown'] as const;
+/**
+ * The demo cards the demo backend can insert (Z, N, M, the states the card screen must show, and a
+ * blank and a created ZORG-ID Smartcard).
+ */
+export const DEMO_CARDS = ['Z', 'N', 'M', 'Z-expired', 'Z-not-yet-valid', 'unknown', 'SC-blank', 'SC'] as const;
 export type DemoCardKey = (typeof DEMO_CARDS)[number];
 
 export interface AppInfo {

@@ -24,7 +24,7 @@ export const CONTRACT = {
   'card:read': channel<CardReading>()(z.strictObject({ reader: z.string().min(1).max(200) })),
   'settings:get': channel<Settings>()(noInput),
   'settings:set': channel<Settings>()(SettingsPatchInputSchema),
-  'demo:insert': channel<null>()(z.strictObject({ card: z.enum(DEMO_CARDS), reader: readerIndex.optional() })),
+  'demo:insert': channel<null>()(z.strictObject({ card: z.enum(DEMO_CARDS), reader: readerIndex.optional(), fresh: z.boolean().optional() })),
   'demo:remove': channel<null>()(z.strictObject({ reader: readerIndex.optional() })),
   'demo:scenario': channel<DemoScenario>()(
     z.strictObject({
@@ -66,6 +66,7 @@ export type ChannelResult<C extends Channel> = Exclude<(typeof CONTRACT)[C]['res
 export interface EventMap {
   'card:event': CardEvent;
   'handoff:event': HandoffView;
+  'smartcard:event': SmartcardView;
 }
 export type EventPayload<E extends EventName> = EventMap[E];
 

@@ -11,6 +11,7 @@ export interface IpcOptions {
   isAppUrl: (url: string) => boolean;
   subscribe: (listener: (event: EventMap['card:event']) => void) => () => void;
   subscribeHandoff?: (listener: (view: EventMap['handoff:event']) => void) => () => void;
+  subscribeSmartcard?: (listener: (view: EventMap['smartcard:event']) => void) => () => void;
   log?: (line: string) => void;
 }
 
@@ -30,9 +31,11 @@ export function registerIpc(options: IpcOptions): () => void {
   };
   const unsubscribe = options.subscribe((cardEvent) => send('card:event', cardEvent));
   const unsubscribeHandoff = options.subscribeHandoff?.((view) => send('handoff:event', view)) ?? (() => {});
+  const unsubscribeSmartcard = options.subscribeSmartcard?.((view) => send('smartcard:event', view)) ?? (() => {});
   return () => {
     unsubscribe();
     unsubscribeHandoff();
+    unsubscribeSmartcard();
     for (const channel of CHANNELS) ipcMain.removeHandler(channel);
   };
 }

@@ -11,6 +11,7 @@ import { createCardHost } from '../core/host/supervisor';
 import { openAppStore, sqliteSettings } from '../core/store';
 import { createHandlers } from '../handlers';
 import { handoffHandlers, setupHandoff } from '../handoff-setup';
+import { setupSmartcard } from '../smartcard-setup';
 import { startPreviewHost } from './server';
 
 interface Args {
@@ -98,10 +99,19 @@ async function main(): Promise<void> {
     focus: () => {},
     log,
   });
+  const smartcard = setupSmartcard({
+    card: backend.card,
+    pinAuthority: backend.smartcardPinAuthority,
+    portals: () => [...args.allowPortals, ...store.getSettings().portalAllowlist],
+    audit: (entry) => void store.appendAudit(entry),
+    appVersion: info.version,
+    log,
+  });
   const host = await startPreviewHost({
-    handlers: createHandlers({ card: backend.card, settings, info, demo: backend.demo, handoff: handoffHandlers(handoff.ui) }),
+    handlers: createHandlers({ card: backend.card, settings, info, demo: backend.demo, handoff: handoffHandlers(handoff.ui), smartcard: smartcard.handlers }),
     subscribe: (listener) => backend.card.subscribe(listener),
     subscribeHandoff: (listener) => handoff.subscribe(listener),
+    subscribeSmartcard: (listener) => smartcard.subscribe(listener),
     rendererDir: args.rendererDir,
     port: args.port,
     log,

@@ -17,6 +17,8 @@ export interface PreviewHostOptions {
   subscribe: (listener: (event: EventMap['card:event']) => void) => () => void;
   /** The login screens' state (handoff:event); the listener gets every change. */
   subscribeHandoff?: (listener: (view: EventMap['handoff:event']) => void) => () => void;
+  /** The Smartcard screen's state (smartcard:event); the listener gets every change. */
+  subscribeSmartcard?: (listener: (view: EventMap['smartcard:event']) => void) => () => void;
   /** Folder with the built renderer (index.html + assets). */
   rendererDir: string;
   /** 0 (default) = any free port. */
@@ -127,9 +129,14 @@ export async function startPreviewHost(options: PreviewHostOptions): Promise<Pre
       options.subscribeHandoff?.((view) => {
         res.write(`event: handoff:event\ndata: ${JSON.stringify(view)}\n\n`);
       }) ?? (() => {});
+    const unsubscribeSmartcard =
+      options.subscribeSmartcard?.((view) => {
+        res.write(`event: smartcard:event\ndata: ${JSON.stringify(view)}\n\n`);
+      }) ?? (() => {});
     const unsubscribe = (): void => {
       unsubscribeCard();
       unsubscribeHandoff();
+      unsubscribeSmartcard();
     };
     const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), HEARTBEAT_MS);
     const stop = (): void => {

@@ -25,7 +25,7 @@ function isResult(value: unknown): value is Result<unknown> {
 export function installPreviewBridge(): void {
   const secret = readSecret();
   const headers = { 'Content-Type': 'application/json', [SECRET_HEADER]: secret };
-  const listeners: { [E in EventName]: Set<(payload: EventMap[E]) => void> } = { 'card:event': new Set(), 'handoff:event': new Set() };
+  const listeners: { [E in EventName]: Set<(payload: EventMap[E]) => void> } = { 'card:event': new Set(), 'handoff:event': new Set(), 'smartcard:event': new Set() };
   let streaming = false;
 
   const deliverTo = <E extends EventName>(name: E, payload: EventMap[E]): void => {

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import type { CardEvent, ReaderState } from '../../../shared/domain';
 import { AppError } from '../../../shared/errors';
-import { createCardBackend, matchSlot } from './card-backend';
+import { createCardBackend, matchSlot, readerOfToken } from './card-backend';
 import type { ReaderMonitor } from './pcsc-adapter';
 import type { TokenAccess, TokenSignRequest, TokenSlot } from './token-access';
 
@@ -24,6 +24,20 @@ describe('which token belongs to a reader (card-lab.md)', () => {
   it('prefers the slot whose description names the reader', () => {
     expect(matchSlot(R1, [slot('a', R0), slot('b', R1)], [R0, R1]).slotId).toBe('b');
     expect(matchSlot('ACME Reader', [slot('a', 'other'), slot('b', 'ACME Reader 0 (slot 1)')], []).slotId).toBe('b');
+  });
+
+  it('a Smartcard\'s token labelled with the reader\'s name is that reader\'s card, before the middleware\'s slot for it', () => {
+    // The lab's SoftHSM-backed ZORG-ID Smartcard: OpenSC lists its empty PIV applet under the reader's
+    // name, the SoftHSM token (where the keys are) carries the name as its label.
+    const slots = [slot('u:1', R0, 'UZI-pas'), slot('u:2', R1, 'PIV_II'), slot('s:9', 'SoftHSM slot ID 0x9', R1)];
+    expect(matchSlot(R1, slots, [R0, R1], 'zorgid-smartcard').slotId).toBe('s:9');
+    expect(matchSlot(R0, slots, [R0, R1], 'uzi').slotId).toBe('u:1');
+    // Only a card PC/SC knows as a ZORG-ID Smartcard: a UZI-pas in that reader is the middleware's.
+    expect(matchSlot(R1, slots, [R0, R1], 'uzi').slotId).toBe('u:2');
+    expect(matchSlot(R0, [...slots, slot('s:8', 'SoftHSM slot ID 0x8', R0)], [R0, R1], 'uzi').slotId).toBe('u:1');
+    expect(readerOfToken(slots[2]!, [R0, R1])).toBe(R1);
+    expect(readerOfToken(slots[1]!, [R0, R1])).toBe(R1);
+    expect(readerOfToken(slot('x', 'SoftHSM slot ID 0x1', 'SC blank'), [R0, R1])).toBeUndefined();
   });
 
   it('takes the only token when no slot names the reader', () => {

@@ -1,7 +1,7 @@
 // The CardService itself: reader monitor (PC/SC) + token access (PKCS#11) + UZI parser, one card
 // operation at a time per reader. Runs inside the card host (host/card-host-entry.ts) and, for unit
 // tests, in-process.
-import type { CardEvent, CardReading, ReaderState, UziHolder } from '../../../shared/domain';
+import type { CardEvent, CardFamily, CardReading, ReaderState, UziHolder } from '../../../shared/domain';
 import { AppError, serializeError, type SerializedError } from '../../../shared/errors';
 import type { SignRequest } from './card-port';
 import { certificateFacts, pickAuthenticationCertificate } from './certificate-usage';
@@ -32,17 +32,33 @@ export interface CardBackendDeps {
 }
 
 /**
- * card-lab.md "How the app finds the token for a reader": the slot whose description names the reader
- * (SafeSign, OpenSC); else the only token not named after another reader; else the person chooses.
+ * The reader a token sits in: the one its slot description names (SafeSign, OpenSC), else the one its
+ * label names — a module without readers bound to one (the card lab's SoftHSM-backed ZORG-ID
+ * Smartcard: a virtual card in a vpcd reader, its token the SoftHSM token labelled with that reader).
  */
-export function matchSlot(reader: string, slots: readonly TokenSlot[], knownReaders: readonly string[]): TokenSlot {
+export function readerOfToken(slot: Pick<TokenSlot, 'description' | 'tokenLabel'>, readers: readonly string[]): string | undefined {
+  return readers.find((r) => r === slot.description) ?? readers.find((r) => slot.description.includes(r)) ?? readers.find((r) => r === slot.tokenLabel);
+}
+
+/**
+ * card-lab.md "How the app finds the token for a reader": for a card PC/SC knows as a ZORG-ID
+ * Smartcard, the token labelled with the reader's name (a readerless module bound to that reader — the
+ * lab's SoftHSM-backed Smartcard, whose empty PIV applet OpenSC lists under the reader's name as well);
+ * else the slot whose description names the reader (SafeSign, OpenSC); else the only token not named
+ * after another reader; else the person chooses.
+ */
+export function matchSlot(reader: string, slots: readonly TokenSlot[], knownReaders: readonly string[], family?: CardFamily | null): TokenSlot {
+  if (family === 'zorgid-smartcard') {
+    const labelled = slots.filter((s) => s.tokenLabel === reader);
+    if (labelled.length === 1) return labelled[0]!;
+  }
   const exact = slots.filter((s) => s.description === reader);
   if (exact.length === 1) return exact[0]!;
   const named = slots.filter((s) => s.description.includes(reader));
   if (named.length === 1) return named[0]!;
   if (named.length > 1) throw new AppError('ERR_CARD_TOKEN_AMBIGUOUS', { reader, tokens: named.map((s) => s.tokenLabel) });
   const others = knownReaders.filter((r) => r !== reader && !reader.includes(r));
-  const unclaimed = slots.filter((s) => !others.some((r) => s.description.includes(r)));
+  const unclaimed = slots.filter((s) => !others.some((r) => s.description.includes(r)) && !knownReaders.includes(s.tokenLabel));
   if (unclaimed.length === 1) return unclaimed[0]!;
   if (unclaimed.length > 1) throw new AppError('ERR_CARD_TOKEN_AMBIGUOUS', { reader, tokens: unclaimed.map((s) => s.tokenLabel) });
   throw new AppError('ERR_CARD_TOKEN_NOT_FOUND', { reader });
@@ -58,12 +74,13 @@ export function createCardBackend(deps: CardBackendDeps): SmartcardService {
   const queues = new Map<string, Promise<unknown>>();
   let tokens: TokenAccess | undefined;
   const tokenAccess = () => (tokens ??= deps.tokens());
-  // Smartcard operations name a slot, not a reader: the slot's description (the reader's name with
-  // OpenSC and SafeSign) from the last enumeration puts them in that reader's queue.
+  // Smartcard operations name a slot, not a reader: the reader the slot's token sits in (last
+  // enumeration) puts them in that reader's queue, and PC/SC tells whether that card is still there.
   const readerOfSlot = new Map<string, string>();
   const enumerate = async () => {
     const slots = await tokenAccess().listTokens();
-    for (const s of slots) readerOfSlot.set(s.slotId, s.description);
+    const names = pcscView('').names;
+    for (const s of slots) readerOfSlot.set(s.slotId, readerOfToken(s, names) ?? `slot ${s.slotId}`);
     return slots;
   };
 
@@ -104,7 +121,7 @@ export function createCardBackend(deps: CardBackendDeps): SmartcardService {
       if (view.state && !view.state.present) throw new AppError('ERR_CARD_NOT_PRESENT', { reader });
       const slots = await enumerate();
       try {
-        return matchSlot(reader, slots, view.names);
+        return matchSlot(reader, slots, view.names, view.state?.family);
       } catch (e) {
         const waitable = e instanceof AppError && e.code === 'ERR_CARD_TOKEN_NOT_FOUND';
         // A card PC/SC sees may still be in OpenSC's detection; a reader PC/SC never heard of won't be.
@@ -218,6 +235,13 @@ export function createCardBackend(deps: CardBackendDeps): SmartcardService {
         const slotId = typeof request === 'string' ? request : (request as { slotId: string }).slotId;
         const queue = readerOfSlot.get(slotId) ?? `slot ${slotId}`;
         return serialised(queue, async () => {
+          // A token that outlives its card in the module (SoftHSM behind a lab card; a middleware
+          // that caches) must not be written to once PC/SC saw the card go.
+          const view = pcscView(queue);
+          if (view.state && !view.state.present) {
+            zeroSecrets(request);
+            throw new AppError('ERR_CARD_REMOVED', { reader: queue });
+          }
           const access = tokenAccess() as Partial<SmartcardTokenAccess>;
           const fn = access[op] as ((r: unknown) => Promise<unknown>) | undefined;
           if (typeof fn !== 'function') {

@@ -39,6 +39,8 @@ export const DEMO_TO_LAB: Record<Exclude<DemoCardKey, 'unknown'>, string> = {
   M: 'M-balie',
   'Z-expired': 'Z-expired',
   'Z-not-yet-valid': 'Z-not-yet-valid',
+  'SC-blank': 'SC-blank',
+  SC: 'SC-employee',
 };
 
 const PKI_MODULE = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../../../test/card-lab/pki/index.ts');

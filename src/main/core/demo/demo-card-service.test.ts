@@ -1,7 +1,9 @@
 import { createPublicKey, verify, X509Certificate } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { CardEvent } from '../../../shared/domain';
-import { loadDemoCards } from './demo-cards';
+import { DEMO_CARDS } from '../../../shared/channels';
+import { ZORGID_SMARTCARD_LAB_ATR } from '../card/atr-table';
+import { loadDemoCards, placeholderDemoCards } from './demo-cards';
 import { createDemoCardService, DEMO_READER_NAMES, type DemoCard } from './demo-card-service';
 
 const NOW = Date.parse('2026-11-25T12:00:00Z');
@@ -72,6 +74,49 @@ describe('demo card service', () => {
     await expect(demo.sign(req('000000'))).rejects.toMatchObject({ code: 'ERR_PIN_LOCKED' });
     await expect(demo.sign(req('123456'))).rejects.toMatchObject({ code: 'ERR_PIN_LOCKED' });
     expect((await demo.read(R1)).pin.locked).toBe(true);
+  });
+
+  it('reads a blank ZORG-ID Smartcard as the card backend reads a token without certificates', async () => {
+    const demo = service();
+    const events: CardEvent[] = [];
+    demo.subscribe((e) => events.push(e));
+    demo.insert('SC-blank', 1);
+    expect(events.find((e) => e.type === 'inserted')).toMatchObject({ family: 'zorgid-smartcard' });
+    const reading = await demo.read(DEMO_READER_NAMES[1]);
+    expect(reading.certificates).toEqual([]);
+    expect(reading.holder).toBeNull();
+    expect(reading.holderError).toMatchObject({ code: 'ERR_CARD_NO_AUTH_CERTIFICATE' });
+    expect(reading.validity).toBeNull();
+  });
+
+  it('reads a created ZORG-ID Smartcard with the employee as holder, and signs with its key', async () => {
+    const demo = service();
+    demo.insert('SC', 0);
+    expect((await demo.readers())[0]).toMatchObject({ family: 'zorgid-smartcard', atr: ZORGID_SMARTCARD_LAB_ATR });
+    const reading = await demo.read(R1);
+    expect(reading.tokenLabel).toMatch(/^ZORG-ID Smartcard/);
+    expect(reading.holder).toMatchObject({ uziNumber: '900016529', cardType: 'N', commonName: 'Sanne Jansen', ura: '90000382' });
+    expect(reading.validity).toBe('valid');
+    const data = Buffer.from('challenge');
+    const sig = await demo.sign({ reader: R1, certificateId: reading.authCertificateId!, mechanism: 'SHA256_RSA_PKCS', data, pin: pin('123456') });
+    const auth = reading.certificates.find((c) => c.id === reading.authCertificateId)!;
+    const sc = cards.find((c) => c.key === 'SC')!;
+    const publicKey = auth.der ? new X509Certificate(Buffer.from(auth.der, 'base64')).publicKey : createPublicKey(sc.keys.get(auth.id)!);
+    expect(verify('sha256', data, publicKey, sig)).toBe(true);
+  });
+
+  it('offers every demo card key, the ZORG-ID Smartcards included', () => {
+    expect([...service().cards()].sort()).toEqual([...DEMO_CARDS].sort());
+  });
+
+  it('has the ZORG-ID Smartcards without the card lab too', () => {
+    const placeholders = placeholderDemoCards(NOW);
+    expect(placeholders.map((c) => c.key).sort()).toEqual([...DEMO_CARDS].sort());
+    const sc = placeholders.find((c) => c.key === 'SC')!;
+    expect(sc.atr).toBe(ZORGID_SMARTCARD_LAB_ATR);
+    expect(sc.holder).toMatchObject({ uziNumber: '900016529', cardType: 'N' });
+    const blank = placeholders.find((c) => c.key === 'SC-blank')!;
+    expect(blank).toMatchObject({ atr: ZORGID_SMARTCARD_LAB_ATR, certificates: [], holder: null, holderError: { code: 'ERR_CARD_NO_AUTH_CERTIFICATE' } });
   });
 
   it('reports a stopped card service, no readers and missing middleware', async () => {

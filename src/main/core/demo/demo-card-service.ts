@@ -28,7 +28,12 @@ export interface DemoCard {
 
 export interface DemoControls {
   /** The card lab's controls are async (a virtual card connects to vpcd); the in-process ones are not. */
-  insert(card: DemoCardKey, readerIndex?: number): void | Promise<void>;
+  /**
+   * `fresh`: a new card out of the box rather than the one last pulled from this reader — matters for
+   * the card lab's blank ZORG-ID Smartcard, which keeps what a creation left on it (the in-process
+   * demo's cards are always fresh).
+   */
+  insert(card: DemoCardKey, readerIndex?: number, options?: { fresh?: boolean }): void | Promise<void>;
   remove(readerIndex?: number): void | Promise<void>;
   scenario(patch: Partial<DemoScenario>): DemoScenario;
   cards(): DemoCardKey[];

@@ -4,6 +4,8 @@
 import { generateKeyPairSync, type KeyObject } from 'node:crypto';
 import type { DemoCardKey } from '../../../shared/contract';
 import type { UziHolder } from '../../../shared/domain';
+import { AppError } from '../../../shared/errors';
+import { ZORGID_SMARTCARD_LAB_ATR } from '../card/atr-table';
 import type { DemoCard } from './demo-card-service';
 
 /** The UZI-pas ATR the card lab presents (uzi-domain.md). */
@@ -16,6 +18,8 @@ const DAY = 86_400_000;
 
 interface HolderSeed {
   key: DemoCardKey;
+  /** UZI_ATR unless said otherwise. */
+  atr?: string;
   holder: Omit<UziHolder, 'notBefore' | 'notAfter'>;
   /** Validity relative to "now" in days. */
   from: number;
@@ -78,7 +82,36 @@ const SEEDS: HolderSeed[] = [
   },
   { key: 'Z-expired', holder: { ...zorgverlener, ...person('900016532', 'Kees', 'Visser'), agb: '00000000' }, from: -1125, to: -30 },
   { key: 'Z-not-yet-valid', holder: { ...zorgverlener, ...person('900016533', 'Lotte', 'Smit'), agb: '00000000' }, from: 30, to: 1125 },
+  // The lab's SC-employee: a created ZORG-ID Smartcard carries the UZI fields of the employee's N card.
+  {
+    key: 'SC',
+    atr: ZORGID_SMARTCARD_LAB_ATR,
+    holder: { ...zorgverlener, ...person('900016529', 'Sanne', 'Jansen'), cardType: 'N', roleCode: '00.000', roleLabel: 'Medewerker', agb: '00000000' },
+    from: -270,
+    to: 825,
+  },
 ];
+
+const isSmartcardKey = (key: DemoCardKey): boolean => key === 'SC' || key === 'SC-blank';
+
+/**
+ * What a real ZORG-ID Smartcard token shows: its own label, and — when blank — the holder error the
+ * card backend's read() gives a token without an authentication certificate.
+ */
+function asZorgidSmartcard(card: DemoCard): DemoCard {
+  if (!isSmartcardKey(card.key)) return card;
+  const blank = card.certificates.length === 0;
+  return {
+    ...card,
+    tokenLabel: blank ? 'ZORG-ID Smartcard' : `ZORG-ID Smartcard ${card.holder?.uziNumber ?? ''}`.trim(),
+    holderError: blank ? new AppError('ERR_CARD_NO_AUTH_CERTIFICATE').toJSON() : card.holderError,
+  };
+}
+
+/** A blank ZORG-ID Smartcard: the lab's ATR, an initialised token with nothing on it (SC-blank). */
+export function blankSmartcardDemoCard(): DemoCard {
+  return asZorgidSmartcard({ ...unknownDemoCard(), key: 'SC-blank', atr: ZORGID_SMARTCARD_LAB_ATR, tokenSerial: 'DEMOSC000000BLNK' });
+}
 
 /**
  * Placeholder cards: real RSA keys (so signing is real), holders as the card lab issues them, but no
@@ -105,9 +138,9 @@ export function unknownDemoCard(): DemoCard {
 export function placeholderDemoCards(now: number): DemoCard[] {
   placeholderKey ??= generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey;
   const privateKey = placeholderKey;
-  const cards: DemoCard[] = SEEDS.map((seed, i) => ({
+  const cards: DemoCard[] = SEEDS.map((seed, i): DemoCard => ({
     key: seed.key,
-    atr: UZI_ATR,
+    atr: seed.atr ?? UZI_ATR,
     tokenLabel: `UZI-pas ${seed.holder.uziNumber}`,
     tokenSerial: `DEMO${String(i + 1).padStart(8, '0')}`,
     // No DER without the card lab: the summary says what the certificate is, the bytes are absent.
@@ -121,8 +154,8 @@ export function placeholderDemoCards(now: number): DemoCard[] {
     holderError: null,
     keys: new Map<string, KeyObject>([['01', privateKey]]),
     pin: DEMO_PIN,
-  }));
-  cards.push(unknownDemoCard());
+  })).map(asZorgidSmartcard);
+  cards.push(unknownDemoCard(), blankSmartcardDemoCard());
   return cards;
 }
 
@@ -131,7 +164,7 @@ export async function loadDemoCards(now: number, log: (line: string) => void = (
   try {
     const { cardLabDemoCards } = await import('./card-lab-cards');
     const cards = await cardLabDemoCards();
-    if (cards) return { cards, source: 'card-lab' };
+    if (cards) return { cards: cards.map(asZorgidSmartcard), source: 'card-lab' };
   } catch (err) {
     log(`demo: card lab certificates unavailable (${err instanceof Error ? err.message : String(err)}); using placeholder cards`);
   }

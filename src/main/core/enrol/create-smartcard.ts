@@ -87,14 +87,16 @@ export function checkNewPin(pin: Buffer, pinRepeat: Buffer): void {
 }
 
 /**
- * The token in a reader: slot description contains the reader name (OpenSC, SafeSign), else the
- * token label equals it (SoftHSM has no readers). With `serial`, only that very card: after a swap in
- * one reader the UZI-pas sits where the blank card was, and it must never be written to or rolled back.
+ * The token in a reader: the token labelled with the reader's name (a readerless module bound to that
+ * reader: the card lab's SoftHSM-backed blank card, whose empty PIV applet OpenSC also lists), else
+ * the one whose slot description contains the reader name (OpenSC, SafeSign). With `serial`, only
+ * that very card: after a swap in one reader the UZI-pas sits where the blank card was, and it must
+ * never be written to or rolled back.
  */
 export async function slotForReader(tokens: Pick<SmartcardTokenAccess, 'listTokens'>, reader: string, serial?: string): Promise<{ slotId: string; serial: string }> {
   const all = (await tokens.listTokens()).filter((t) => serial === undefined || t.tokenSerial === serial);
-  const byReader = all.filter((t) => t.description.includes(reader));
-  const pick = byReader.length > 0 ? byReader : all.filter((t) => t.tokenLabel === reader);
+  const byLabel = all.filter((t) => t.tokenLabel === reader);
+  const pick = byLabel.length > 0 ? byLabel : all.filter((t) => t.description.includes(reader));
   if (pick.length > 1) throw new AppError('ERR_CARD_TOKEN_AMBIGUOUS', { reader });
   if (pick.length === 0) throw new AppError(serial === undefined ? 'ERR_CARD_NOT_PRESENT' : 'ERR_CARD_REMOVED', { reader });
   return { slotId: pick[0]!.slotId, serial: pick[0]!.tokenSerial };

@@ -5,7 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { SMARTCARD_SCREEN_STEPS, type SmartcardView } from '../../../shared/channels';
 import { AppError } from '../../../shared/errors';
 import { SMARTCARD_STEPS, type CreatedSmartcard, type CreateSmartcardInput } from './create-smartcard';
-import { createSmartcardScreen, type RunSmartcard } from './smartcard-screen';
+import { createSmartcardScreen, fitsSwap, type RunSmartcard } from './smartcard-screen';
+import type { CardEvent } from '../../../shared/domain';
 
 const sleep = (ms = 5) => new Promise<void>((r) => setTimeout(r, ms));
 const total = SMARTCARD_STEPS.length;
@@ -103,5 +104,63 @@ describe('ZORG-ID Smartcard screen', () => {
     expect(failed).toMatchObject({ step: 'failed', flow: 1, code: 'ERR_CARD_REMOVED', rolledBack: false });
     if (failed.step !== 'failed') throw new Error('not failed');
     expect(failed.steps.slice(0, 3).map((s) => s.status)).toEqual(['done', 'failed', 'pending']);
+  });
+});
+
+describe('ZORG-ID Smartcard screen: pushed views and the swap ended by the card itself', () => {
+  it('pushes every view change, and an inserted card of the asked kind ends the swap prompt', async () => {
+    let emit: (event: CardEvent) => void = () => {};
+    let subscribed = 0;
+    const cardEvents = (listener: (event: CardEvent) => void) => {
+      subscribed += 1;
+      emit = listener;
+      return () => {
+        subscribed -= 1;
+        emit = () => {};
+      };
+    };
+    const run: RunSmartcard = async (input, waitForCard, onProgress) => {
+      onProgress({ step: 'identify-uzi', index: 4, total, status: 'running' });
+      await waitForCard(input.uziReader, 'uzi');
+      onProgress({ step: 'identify-uzi', index: 4, total, status: 'done' });
+      await waitForCard(input.blankReader, 'blank');
+      return {} as CreatedSmartcard;
+    };
+    const screen = createSmartcardScreen(run, { cardEvents });
+    const pushed: SmartcardView[] = [];
+    const unsubscribe = screen.subscribe((v) => pushed.push(v));
+    await screen.handlers['smartcard:start']({ uziReader: 'R0', blankReader: 'R0', pin: '13572468', pinRepeat: '13572468' });
+    await until(screen, (v) => v.step === 'running' && v.swap?.card === 'uzi');
+    expect(subscribed).toBe(1);
+
+    // Another reader, or the blank card back in: not what was asked for.
+    emit({ type: 'inserted', reader: 'R1', atr: '3B', family: 'uzi', at: 1 });
+    emit({ type: 'inserted', reader: 'R0', atr: '3B', family: 'zorgid-smartcard', at: 2 });
+    await sleep();
+    expect(screen.view()).toMatchObject({ swap: { card: 'uzi' } });
+    emit({ type: 'inserted', reader: 'R0', atr: '3B', family: 'uzi', at: 3 });
+    await until(screen, (v) => v.step === 'running' && v.swap?.card === 'blank');
+    // An unknown ATR may still be the blank card: the flow checks the token itself.
+    emit({ type: 'inserted', reader: 'R0', atr: '3B', family: 'unknown', at: 4 });
+    await screen.settled();
+    expect(screen.view()).toMatchObject({ step: 'done' });
+    expect(subscribed).toBe(0);
+
+    // Every change reached the listener, ending with what the screen shows now.
+    expect(pushed.at(-1)).toEqual(screen.view());
+    expect(pushed.some((v) => v.step === 'running' && v.swap?.card === 'uzi')).toBe(true);
+    expect(pushed.some((v) => v.step === 'running' && v.steps[4]?.status === 'done')).toBe(true);
+    unsubscribe();
+    await screen.handlers['smartcard:dismiss']({ flow: 1 });
+    expect(pushed.at(-1)).toMatchObject({ step: 'done' });
+  });
+
+  it('fitsSwap: a Smartcard is never taken for the UZI-pas, nor an UZI-pas for the blank card', () => {
+    expect(fitsSwap('uzi', 'uzi')).toBe(true);
+    expect(fitsSwap('uzi', 'unknown')).toBe(true);
+    expect(fitsSwap('uzi', 'zorgid-smartcard')).toBe(false);
+    expect(fitsSwap('blank', 'zorgid-smartcard')).toBe(true);
+    expect(fitsSwap('blank', 'unknown')).toBe(true);
+    expect(fitsSwap('blank', 'uzi')).toBe(false);
   });
 });

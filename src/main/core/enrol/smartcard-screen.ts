@@ -3,6 +3,7 @@
 // waits for. PINs arrive as strings (IPC) and become Buffers here at once; the flow zeroes them.
 import type { ContractHandlers } from '../../../shared/contract';
 import { SMARTCARD_SCREEN_STEPS, type SmartcardStepState, type SmartcardView } from '../../../shared/channels';
+import type { CardEvent, CardFamily } from '../../../shared/domain';
 import { AppError, serializeError, type ErrorCode } from '../../../shared/errors';
 import { SMARTCARD_STEPS, checkNewPin, type CreateSmartcardInput, type CreatedSmartcard, type SmartcardProgress } from './create-smartcard';
 
@@ -22,30 +23,56 @@ export type SmartcardHandlers = Pick<ContractHandlers, 'smartcard:state' | 'smar
 export interface SmartcardScreen {
   handlers: SmartcardHandlers;
   view(): SmartcardView;
+  /** Every change of the view, pushed to the renderer as `smartcard:event`. */
+  subscribe(listener: (view: SmartcardView) => void): () => void;
   /** Resolves when the running creation has ended (tests, shutdown). */
   settled(): Promise<void>;
 }
 
-export function createSmartcardScreen(run: RunSmartcard): SmartcardScreen {
-  let view: SmartcardView = { step: 'idle' };
+export interface SmartcardScreenOptions {
+  /**
+   * Card events (the card port's subscribe): with them a swap prompt ends by itself when the asked-for
+   * card goes into the reader; the "card is in" answer stays as the fallback.
+   */
+  cardEvents?: (listener: (event: CardEvent) => void) => () => void;
+}
+
+/** Whether an inserted card can be the one the swap prompt asks for (the flow checks the rest). */
+export function fitsSwap(want: 'uzi' | 'blank', family: CardFamily): boolean {
+  return want === 'blank' ? family === 'zorgid-smartcard' || family === 'unknown' : family !== 'zorgid-smartcard';
+}
+
+export function createSmartcardScreen(run: RunSmartcard, options: SmartcardScreenOptions = {}): SmartcardScreen {
+  let shown: SmartcardView = { step: 'idle' };
+  const listeners = new Set<(view: SmartcardView) => void>();
+  // Every assignment to `view` is pushed: the renderer draws what main holds, no polling.
+  const state = {
+    get view(): SmartcardView {
+      return shown;
+    },
+    set view(next: SmartcardView) {
+      shown = next;
+      for (const l of [...listeners]) l(next);
+    },
+  };
   let flow = 0;
   let running: Promise<void> = Promise.resolve();
   let answerPin: ((pin: Buffer) => void) | undefined;
   let answerCard: (() => void) | undefined;
 
   const steps = (): SmartcardStepState[] => SMARTCARD_SCREEN_STEPS.map((step) => ({ step, status: 'pending' }));
-  const current = (id: number) => view.step !== 'idle' && view.flow === id;
+  const current = (id: number) => state.view.step !== 'idle' && state.view.flow === id;
   const update = (id: number, patch: (v: Extract<SmartcardView, { step: 'running' }>) => SmartcardView) => {
-    if (current(id) && view.step === 'running') view = patch(view);
+    if (current(id) && state.view.step === 'running') state.view = patch(state.view);
   };
   const mark = (list: SmartcardStepState[], index: number, status: SmartcardStepState['status']) =>
     list.map((s, i) => (i === index ? { ...s, status } : s));
 
   const handlers: SmartcardHandlers = {
-    'smartcard:state': async () => view,
+    'smartcard:state': async () => state.view,
 
     async 'smartcard:start'({ uziReader, blankReader, pin, pinRepeat }) {
-      if (view.step === 'running') throw new AppError('ERR_SMARTCARD_BUSY');
+      if (state.view.step === 'running') throw new AppError('ERR_SMARTCARD_BUSY');
       const pinBuf = Buffer.from(pin, 'utf8');
       const repeatBuf = Buffer.from(pinRepeat, 'utf8');
       try {
@@ -56,7 +83,7 @@ export function createSmartcardScreen(run: RunSmartcard): SmartcardScreen {
         throw e;
       }
       const id = ++flow;
-      view = { step: 'running', flow: id, steps: steps(), swap: null, uziPin: false };
+      state.view = { step: 'running', flow: id, steps: steps(), swap: null, uziPin: false };
       const input: CreateSmartcardInput = {
         uziReader,
         blankReader,
@@ -70,8 +97,20 @@ export function createSmartcardScreen(run: RunSmartcard): SmartcardScreen {
       };
       const waitForCard = (reader: string, card: 'uzi' | 'blank') =>
         new Promise<void>((resolve) => {
-          answerCard = resolve;
+          let stopWatching = () => {};
+          const answer = () => {
+            stopWatching();
+            if (answerCard !== answer) return;
+            answerCard = undefined;
+            update(id, (v) => ({ ...v, swap: null }));
+            resolve();
+          };
+          answerCard = answer;
           update(id, (v) => ({ ...v, swap: { card, reader } }));
+          stopWatching =
+            options.cardEvents?.((event) => {
+              if (event.type === 'inserted' && event.reader === reader && fitsSwap(card, event.family)) answer();
+            }) ?? (() => {});
         });
       let failure: { code: ErrorCode; rolledBack: boolean } | undefined;
       const onProgress = (p: SmartcardProgress) => {
@@ -84,24 +123,24 @@ export function createSmartcardScreen(run: RunSmartcard): SmartcardScreen {
       };
       running = run(input, waitForCard, onProgress).then(
         () => {
-          if (current(id) && view.step === 'running') view = { step: 'done', flow: id, steps: view.steps.map((s) => ({ ...s, status: 'done' })) };
+          if (current(id) && state.view.step === 'running') state.view = { step: 'done', flow: id, steps: state.view.steps.map((s) => ({ ...s, status: 'done' })) };
         },
         (e: unknown) => {
-          if (!current(id) || view.step !== 'running') return;
-          const failedAt = view.steps.findIndex((s) => s.status === 'running');
+          if (!current(id) || state.view.step !== 'running') return;
+          const failedAt = state.view.steps.findIndex((s) => s.status === 'running');
           // Before anything was made on the card there is nothing to roll back.
           const { code, rolledBack } = failure ?? { code: serializeError(e).code, rolledBack: true };
-          view = { step: 'failed', flow: id, steps: failedAt < 0 ? view.steps : mark(view.steps, failedAt, 'failed'), code, rolledBack };
+          state.view = { step: 'failed', flow: id, steps: failedAt < 0 ? state.view.steps : mark(state.view.steps, failedAt, 'failed'), code, rolledBack };
         },
       ).finally(() => {
         answerPin = undefined;
         answerCard = undefined;
       });
-      return view;
+      return state.view;
     },
 
     async 'smartcard:uzi-pin'({ flow: id, pin }) {
-      if (!current(id) || view.step !== 'running' || !answerPin) return null;
+      if (!current(id) || state.view.step !== 'running' || !answerPin) return null;
       const answer = answerPin;
       answerPin = undefined;
       update(id, (v) => ({ ...v, uziPin: false }));
@@ -110,18 +149,23 @@ export function createSmartcardScreen(run: RunSmartcard): SmartcardScreen {
     },
 
     async 'smartcard:card-ready'({ flow: id }) {
-      if (!current(id) || view.step !== 'running' || !answerCard) return null;
-      const answer = answerCard;
-      answerCard = undefined;
-      update(id, (v) => ({ ...v, swap: null }));
-      answer();
+      if (!current(id) || state.view.step !== 'running' || !answerCard) return null;
+      answerCard();
       return null;
     },
 
     async 'smartcard:dismiss'({ flow: id }) {
-      if (current(id) && view.step !== 'running') view = { step: 'idle' };
+      if (current(id) && state.view.step !== 'running') state.view = { step: 'idle' };
       return null;
     },
   };
-  return { handlers, view: () => view, settled: () => running };
+  return {
+    handlers,
+    view: () => state.view,
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    settled: () => running,
+  };
 }

@@ -4,6 +4,7 @@ import { createCardBackend } from '../card/card-backend';
 import { zeroSecrets, type SmartcardService } from '../card/smartcard-port';
 import { startReaderMonitor } from '../card/pcsc-adapter';
 import { startTokenWorker } from '../card/token-worker-client';
+import { combineTokenSources } from '../card/token-sources';
 import { parseUziCertificate } from '../identity/uzi-parser';
 import { serializeError } from '../../../shared/errors';
 import { fromWire, toWire, type FromHost, type HostSettings, type HostTransport, type ToHost } from './host-protocol';
@@ -29,7 +30,14 @@ export async function runCardHost(transport: HostTransport): Promise<void> {
   const start = async (settings: HostSettings) => {
     backend = createCardBackend({
       monitor: settings.pcsc ? startReaderMonitor() : null,
-      tokens: () => startTokenWorker({ modulePath: settings.modulePath, candidates: settings.moduleCandidates, workerFile: settings.tokenWorkerFile }),
+      tokens: () => {
+        const uzi = startTokenWorker({ modulePath: settings.modulePath, candidates: settings.moduleCandidates, workerFile: settings.tokenWorkerFile });
+        if (!settings.smartcardModulePath || settings.smartcardModulePath === settings.modulePath) return uzi;
+        const smartcard = startTokenWorker({ modulePath: settings.smartcardModulePath, candidates: [], workerFile: settings.tokenWorkerFile });
+        // A Smartcard module that fails hides only its own tokens: UZI logins go on; the Smartcard
+        // screen then finds no blank card in that reader and says so.
+        return combineTokenSources([{ key: 'u', access: uzi }, { key: 's', access: smartcard }]);
+      },
       parseHolder: parseUziCertificate,
       clock: Date.now,
       warmUp: true,

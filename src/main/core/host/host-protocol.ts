@@ -14,6 +14,11 @@ export interface HostSettings {
   pcsc: boolean;
   /** Compiled token worker file (built app); dev/test run the .ts through tsx. */
   tokenWorkerFile?: string;
+  /**
+   * The ZORG-ID Smartcard's PKCS#11 module when it is not the UZI-pas middleware (card lab: SoftHSM2).
+   * Loaded in a token worker of its own beside the first; its tokens join the same slot list.
+   */
+  smartcardModulePath?: string | null;
 }
 
 export type CallMethod = 'readers' | 'read' | 'sign' | 'smartcard';

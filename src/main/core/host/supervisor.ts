@@ -7,7 +7,9 @@ import { fileURLToPath } from 'node:url';
 import type { CardEvent, CardReading, ReaderState } from '../../../shared/domain';
 import { AppError, deserializeError } from '../../../shared/errors';
 import type { SignRequest } from '../card/card-port';
+import { readerOfToken } from '../card/card-backend';
 import { SMARTCARD_OPS, type SmartcardOp, type SmartcardService } from '../card/smartcard-port';
+import type { TokenSlot } from '../card/token-access';
 import type { SmartcardTokenAccess } from '../card/smartcard-token';
 import { certificateFacts } from '../card/certificate-usage';
 import { fromWire, toWire, type CallMethod, type FromHost, type HostSettings, type HostTransport, type ToHost } from './host-protocol';
@@ -78,6 +80,8 @@ export interface CardHostOptions {
   entry?: string;
   modulePath: string | null;
   moduleCandidates?: string[];
+  /** HostSettings.smartcardModulePath: a second module for the ZORG-ID Smartcard. */
+  smartcardModulePath?: string | null;
   /** Watch PC/SC readers (default true). */
   pcsc?: boolean;
   tokenWorkerFile?: string;
@@ -131,6 +135,7 @@ export function createCardHost(options: CardHostOptions): CardHost {
     moduleCandidates: options.moduleCandidates,
     pcsc: options.pcsc ?? true,
     tokenWorkerFile: options.tokenWorkerFile,
+    smartcardModulePath: options.smartcardModulePath ?? null,
   };
 
   const listeners = new Set<(event: CardEvent) => void>();
@@ -278,14 +283,13 @@ export function createCardHost(options: CardHostOptions): CardHost {
     });
   };
 
-  // Smartcard operations name a slot. Its description from the last listTokens names the reader
-  // (OpenSC, SafeSign), so a pull of that card ends a call stuck in the middleware after the removal
-  // grace, as for read and sign; a slot without a reader (SoftHSM) has only the deadline.
-  const slotDescriptions = new Map<string, string>();
+  // Smartcard operations name a slot. The reader its token sits in (last listTokens) lets a pull of
+  // that card end a call stuck in the middleware after the removal grace, as for read and sign; a slot
+  // in no reader (plain SoftHSM) has only the deadline.
+  const slotTokens = new Map<string, Pick<TokenSlot, 'description' | 'tokenLabel'>>();
   const readerOfSlot = (slotId: string): string | undefined => {
-    const description = slotDescriptions.get(slotId);
-    if (description === undefined) return undefined;
-    return lastReaders.find((r) => r.name === description)?.name ?? lastReaders.find((r) => description.includes(r.name))?.name;
+    const slot = slotTokens.get(slotId);
+    return slot ? readerOfToken(slot, lastReaders.map((r) => r.name)) : undefined;
   };
   const smartcardOp = (op: SmartcardOp) => async (request: unknown) => {
     const slotId = typeof request === 'string' ? request : (request as { slotId?: unknown } | null)?.slotId;
@@ -293,7 +297,7 @@ export function createCardHost(options: CardHostOptions): CardHost {
     const wire = toWire(request, true);
     const deadlineMs = op === 'generateKeyPair' ? deadlines.generateKey : deadlines.smartcard;
     const value = fromWire(await call<unknown>('smartcard', (id) => ({ t: 'call', id, method: 'smartcard', op, request: wire }), reader, deadlineMs));
-    if (op === 'listTokens') for (const slot of value as Array<{ slotId: string; description: string }>) slotDescriptions.set(slot.slotId, slot.description);
+    if (op === 'listTokens') for (const slot of value as TokenSlot[]) slotTokens.set(slot.slotId, slot);
     return value;
   };
   const smartcardTokens: SmartcardTokenAccess = {

@@ -1,18 +1,20 @@
-// The "ZORG-ID Smartcard maken" screen's state: main's SmartcardView, asked again while a creation
-// runs (the skeleton has no push event yet), plus the last refused request.
+// The "ZORG-ID Smartcard maken" screen's state: main's SmartcardView as it pushes it (`smartcard:event`),
+// the last refused request, and the reader the card screen chose for the blank card.
 import { create } from 'zustand';
 import type { SmartcardView } from '../../../shared/contract';
 import type { SerializedError } from '../../../shared/errors';
-import { invoke } from '../api';
-
-const POLL_MS = 400;
+import { invoke, on } from '../api';
 
 interface SmartcardStore {
   view: SmartcardView;
   error: SerializedError | null;
   busy: boolean;
-  /** Starts asking for the view; returns the stop function. */
+  /** The reader the card screen's "ZORG-ID Smartcard maken" came from: the blank card's reader. */
+  blankReader: string | null;
+  /** Starts listening for the view; returns the stop function. */
   start(): () => void;
+  /** Opens the start form with `reader` as the blank card's reader. */
+  prepare(blankReader: string): void;
   create(input: { uziReader: string; blankReader: string; pin: string; pinRepeat: string }): Promise<boolean>;
   uziPin(pin: string): Promise<void>;
   cardReady(): Promise<void>;
@@ -20,10 +22,6 @@ interface SmartcardStore {
 }
 
 export const useSmartcardStore = create<SmartcardStore>((set, get) => {
-  const refresh = async () => {
-    const result = await invoke('smartcard:state');
-    if (result.ok) set({ view: result.value });
-  };
   const flow = () => {
     const v = get().view;
     return v.step === 'idle' ? null : v.flow;
@@ -32,37 +30,49 @@ export const useSmartcardStore = create<SmartcardStore>((set, get) => {
     view: { step: 'idle' },
     error: null,
     busy: false,
+    blankReader: null,
     start() {
-      void refresh();
-      const timer = setInterval(() => {
-        if (get().view.step === 'running') void refresh();
-      }, POLL_MS);
-      return () => clearInterval(timer);
+      let pushed = false;
+      const stop = on('smartcard:event', (view) => {
+        pushed = true;
+        set({ view });
+      });
+      // A window opened (or reloaded) mid-creation asks once where it is; an event that came first is newer.
+      void invoke('smartcard:state').then((result) => {
+        if (result.ok && !pushed) set({ view: result.value });
+      });
+      return stop;
+    },
+    prepare(blankReader) {
+      set({ blankReader, error: null });
     },
     async create(input) {
       set({ busy: true, error: null });
       const result = await invoke('smartcard:start', input);
-      set(result.ok ? { view: result.value, busy: false } : { error: result.error, busy: false });
-      return result.ok;
+      if (!result.ok) {
+        set({ error: result.error, busy: false });
+        return false;
+      }
+      // The answer is the creation's first view; an event about the same creation may already be newer.
+      const shown = get().view;
+      const first = result.value;
+      const newer = shown.step !== 'idle' && first.step !== 'idle' && shown.flow === first.flow;
+      set({ busy: false, blankReader: null, ...(newer ? {} : { view: first }) });
+      return true;
     },
     async uziPin(pin) {
       const id = flow();
-      if (id === null) return;
-      await invoke('smartcard:uzi-pin', { flow: id, pin });
-      await refresh();
+      if (id !== null) await invoke('smartcard:uzi-pin', { flow: id, pin });
     },
     async cardReady() {
       const id = flow();
-      if (id === null) return;
-      await invoke('smartcard:card-ready', { flow: id });
-      await refresh();
+      if (id !== null) await invoke('smartcard:card-ready', { flow: id });
     },
     async dismiss() {
       const id = flow();
       if (id === null) return;
-      await invoke('smartcard:dismiss', { flow: id });
       set({ error: null });
-      await refresh();
+      await invoke('smartcard:dismiss', { flow: id });
     },
   };
 });

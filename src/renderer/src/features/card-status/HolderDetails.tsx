@@ -1,4 +1,4 @@
-import type { CardReading, UziHolder } from '../../../../shared/domain';
+import type { CardFamily, CardReading, UziHolder } from '../../../../shared/domain';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { useFormatDate, useT } from '../../i18n';
 
@@ -6,13 +6,15 @@ function fullName(holder: UziHolder): string | null {
   return holder.commonName ?? ([holder.givenName, holder.surname].filter(Boolean).join(' ') || null);
 }
 
-export function HolderDetails({ reading, headingId }: { reading: CardReading; headingId: string }) {
+export function HolderDetails({ reading, family, headingId }: { reading: CardReading; family: CardFamily | null; headingId: string }) {
   const t = useT();
   const date = useFormatDate();
   const holder = reading.holder;
   if (!holder) return reading.holderError ? <ErrorNotice error={reading.holderError} /> : null;
   const unknown = t('holder.unknownValue');
   const rows: [string, string][] = [
+    // A ZORG-ID Smartcard carries the UZI fields of the employee's own card; say which card this is.
+    ...(family === 'zorgid-smartcard' ? ([[t('holder.cardKind'), t('card.family.zorgid-smartcard')]] as [string, string][]) : []),
     [t('holder.uziNumber'), holder.uziNumber],
     [t('holder.cardType'), `${t(`cardType.${holder.cardType}`)} (${holder.cardType})`],
     [t('holder.role'), holder.roleLabel === holder.roleCode ? holder.roleCode : `${holder.roleLabel} (${holder.roleCode})`],

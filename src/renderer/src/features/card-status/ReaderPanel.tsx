@@ -4,8 +4,32 @@ import { ErrorNotice } from '../../components/ErrorNotice';
 import { useT } from '../../i18n';
 import { useAppStore } from '../../stores/app-store';
 import { useCardStore } from '../../stores/card-store';
+import { useSmartcardStore } from '../../stores/smartcard-store';
 import { HolderDetails } from './HolderDetails';
 import { ReadingProgress } from './ReadingProgress';
+
+/** A ZORG-ID Smartcard before creation: not an error, the start of "ZORG-ID Smartcard maken". */
+function BlankSmartcard({ reader, headingId }: { reader: string; headingId: string }) {
+  const t = useT();
+  const show = useAppStore((s) => s.show);
+  const open = () => {
+    useSmartcardStore.getState().prepare(reader);
+    show('smartcard');
+  };
+  return (
+    <div className="notice notice--info blank-card" data-testid="blank-smartcard">
+      <h3 id={headingId} className="notice__title">
+        {t('card.blankTitle')}
+      </h3>
+      <p>{t('card.blankText')}</p>
+      <div className="actions">
+        <button type="button" className="button" onClick={open}>
+          {t('card.blankCreate')}
+        </button>
+      </div>
+    </div>
+  );
+}
 
 export function ReaderPanel({ reader }: { reader: ReaderState }) {
   const t = useT();
@@ -14,6 +38,8 @@ export function ReaderPanel({ reader }: { reader: ReaderState }) {
   const read = useCardStore((s) => s.read);
   const show = useAppStore((s) => s.show);
   const family = view?.family ?? reader.family ?? null;
+  // Blank: a ZORG-ID Smartcard token with nothing on it yet (what the card backend reads before creation).
+  const blank = family === 'zorgid-smartcard' && view?.state === 'read' && view.reading.certificates.length === 0;
 
   return (
     <section className="reader" aria-labelledby={`${id}-title`} data-reader={reader.name}>
@@ -56,7 +82,8 @@ export function ReaderPanel({ reader }: { reader: ReaderState }) {
         </ErrorNotice>
       )}
 
-      {reader.present && view?.state === 'read' && <HolderDetails reading={view.reading} headingId={`${id}-holder`} />}
+      {reader.present && blank && <BlankSmartcard reader={reader.name} headingId={`${id}-holder`} />}
+      {reader.present && view?.state === 'read' && !blank && <HolderDetails reading={view.reading} family={family} headingId={`${id}-holder`} />}
     </section>
   );
 }

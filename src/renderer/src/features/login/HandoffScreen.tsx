@@ -1,8 +1,9 @@
 import { useEffect, useId, useRef, useState, type FormEvent, type Ref } from 'react';
 import { pinLengths, type HandoffRequestInfo, type HandoffView } from '../../../../shared/channels';
-import type { UziHolder } from '../../../../shared/domain';
+import type { CardFamily, UziHolder } from '../../../../shared/domain';
 import type { ErrorCode } from '../../../../shared/errors';
 import { ErrorNotice } from '../../components/ErrorNotice';
+import { isPinForm, PinField } from '../../components/PinField';
 import { useLanguage, useT, type MessageKey } from '../../i18n';
 import { useCardStore } from '../../stores/card-store';
 import { useHandoffStore } from '../../stores/handoff-store';
@@ -18,6 +19,11 @@ const portalName = (portal: string): string => {
 
 const holderName = (holder: UziHolder | null): string | null =>
   holder ? (holder.commonName ?? ([holder.givenName, holder.surname].filter(Boolean).join(' ') || null)) : null;
+
+/** What kind of card is in `reader`: the read card's family, else what the ATR table said at insert. */
+function useFamilyIn(reader: string | null): CardFamily | null {
+  return useCardStore((s) => (reader ? (s.cards[reader]?.family ?? s.readers.find((r) => r.name === reader)?.family ?? null) : null));
+}
 
 /** Seconds until `deadline`, ticking once a second. */
 function useSecondsLeft(deadline: number | null): number | null {
@@ -37,14 +43,16 @@ function useFocusHeading(key: string) {
   return ref;
 }
 
-function Asks({ request }: { request: HandoffRequestInfo }) {
+function Asks({ request, smartcard }: { request: HandoffRequestInfo; smartcard: boolean }) {
   const t = useT();
+  // Logging in is the one purpose a ZORG-ID Smartcard is named for; the other texts say "uw pas".
+  const purpose: MessageKey = smartcard && request.purpose === 'login' ? 'handoff.purpose.login.smartcard' : (`handoff.purpose.${request.purpose}` as MessageKey);
   const lang = useLanguage();
   const time = new Date(request.expiresAt).toLocaleTimeString(lang === 'nl' ? 'nl-NL' : 'en-GB', { hour: '2-digit', minute: '2-digit' });
   return (
     <>
       <p className="lead">
-        {request.organisation ? t('org.intro') : t(`handoff.purpose.${request.purpose}` as MessageKey, { ura: request.ura ?? '' })}
+        {request.organisation ? t('org.intro') : t(purpose, { ura: request.ura ?? '' })}
       </p>
       <p className="muted">{t('handoff.expires', { time })}</p>
     </>
@@ -62,12 +70,16 @@ function RequestStep({ request }: { request: HandoffRequestInfo }) {
   const groupId = useId();
   const chosenView = reader ? cards[reader] : undefined;
   const chosenHolder = chosenView?.state === 'read' ? chosenView.reading.holder : null;
+  const chosenFamily = useFamilyIn(reader);
 
   const label = (name: string): string => {
     const view = cards[name];
     if (view?.state === 'reading') return `${t('handoff.cardReading')} (${name})`;
+    const smartcard = (view?.family ?? readers.find((r) => r.name === name)?.family) === 'zorgid-smartcard';
+    if (smartcard && view?.state === 'read' && view.reading.certificates.length === 0) return t('handoff.blankInReader', { reader: name });
     const holder = view?.state === 'read' ? holderName(view.reading.holder) : null;
-    return holder ? t('handoff.cardInReader', { name: holder, reader: name }) : t('handoff.cardUnknownHolder', { reader: name });
+    if (!holder) return t('handoff.cardUnknownHolder', { reader: name });
+    return t(smartcard ? 'handoff.smartcardInReader' : 'handoff.cardInReader', { name: holder, reader: name });
   };
 
   return (
@@ -75,7 +87,7 @@ function RequestStep({ request }: { request: HandoffRequestInfo }) {
       <h1 id="handoff-heading" className="page-title" tabIndex={-1} ref={heading}>
         {t(`handoff.asks.${request.purpose}` as MessageKey, { portal: portalName(request.portal) })}
       </h1>
-      <Asks request={request} />
+      <Asks request={request} smartcard={chosenFamily === 'zorgid-smartcard'} />
       <OrgComparison organisation={request.organisation} holder={chosenHolder} />
       {present.length === 0 ? (
         <p className="notice notice--info" role="status">
@@ -136,6 +148,7 @@ function PinStep({ view }: { view: Extract<HandoffView, { step: 'pin' }> }) {
   const { min, max } = pinLengths(view.status);
   const secondsLeft = useSecondsLeft(view.pinpadDeadline);
   const name = holderName(view.holder);
+  const smartcard = useFamilyIn(view.reader) === 'zorgid-smartcard';
 
   useEffect(() => {
     if (input.current) input.current.value = '';
@@ -148,7 +161,7 @@ function PinStep({ view }: { view: Extract<HandoffView, { step: 'pin' }> }) {
     const field = input.current;
     if (!field) return;
     const pin = field.value;
-    if (!new RegExp(`^\\d{${min},${max}}$`).test(pin)) {
+    if (!isPinForm(pin, min, max)) {
       setFormatError(true);
       field.focus();
       return;
@@ -217,43 +230,19 @@ function PinStep({ view }: { view: Extract<HandoffView, { step: 'pin' }> }) {
   return (
     <section className="panel handoff" aria-labelledby="handoff-heading" data-step="pin">
       <h1 id="handoff-heading" className="page-title" tabIndex={-1} ref={heading}>
-        {t('handoff.pinTitle')}
+        {t(smartcard ? 'handoff.pinTitle.smartcard' : 'handoff.pinTitle')}
       </h1>
       <p className="lead">
         {t(`handoff.asks.${view.request.purpose}` as MessageKey, { portal: portalName(view.request.portal) })}.{' '}
-        {name ? t('handoff.pinFor', { name, reader: view.reader }) : null}
+        {name ? t(smartcard ? 'handoff.pinFor.smartcard' : 'handoff.pinFor', { name, reader: view.reader }) : null}
       </p>
       <OrgComparison organisation={view.request.organisation} holder={view.holder} />
       {previous}
       {warnings}
       <form className="pin-form" onSubmit={(e) => void submit(e)} noValidate>
-        <div className="field">
-          <label htmlFor="handoff-pin" className="field__label">
-            {t('handoff.pinLabel')}
-          </label>
-          <input
-            id="handoff-pin"
-            ref={input}
-            className="input input--pin"
-            type="password"
-            inputMode="numeric"
-            autoComplete="off"
-            maxLength={max}
-            aria-describedby="handoff-pin-hint"
-            aria-invalid={formatError || undefined}
-            autoFocus
-            disabled={busy}
-          />
-          <span id="handoff-pin-hint" className="field__hint">
-            {min === max ? t('handoff.pinHintSame', { min: String(min) }) : t('handoff.pinHint', { min: String(min), max: String(max) })}
-          </span>
-          {formatError && (
-            <p className="field__error" role="alert">
-              {t('handoff.pinFormat', { min: String(min), max: String(max) })}
-            </p>
-          )}
+        <PinField id="handoff-pin" label={t('handoff.pinLabel')} inputRef={input} min={min} max={max} formatError={formatError} autoFocus disabled={busy}>
           {error && !formatError && <ErrorNotice error={error} />}
-        </div>
+        </PinField>
         <div className="actions">
           <button type="submit" className="button" disabled={busy}>
             {view.request.organisation ? t('org.pinSubmit') : t('handoff.pinSubmit')}
