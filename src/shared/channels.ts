@@ -158,5 +158,6 @@ export type SmartcardView =
       /** The UZI-pas must sign: the PIN dialog answers `smartcard:uzi-pin`. */
       uziPin: boolean;
     }
-  | { step: 'done'; flow: number; steps: SmartcardStepState[] }
+  /** `reader`: where the new Smartcard is (the card screen reads it again: it was blank when last read). */
+  | { step: 'done'; flow: number; steps: SmartcardStepState[]; reader: string }
   | { step: 'failed'; flow: number; steps: SmartcardStepState[]; code: ErrorCode; rolledBack: boolean };

@@ -185,7 +185,7 @@ for (const lang of ['nl', 'en'] as const) {
     await noViolations(page, `Smartcard UZI-pas PIN (${lang})`);
     await shot(page, `smartcard-06-uzi-pin-${lang}`);
 
-    await showView(page, { step: 'done', flow: 7, steps: steps(...SMARTCARD_SCREEN_STEPS.map(() => 'done' as const)) });
+    await showView(page, { step: 'done', flow: 7, steps: steps(...SMARTCARD_SCREEN_STEPS.map(() => 'done' as const)), reader: 'Kaartlezer 2' });
     await expect(screen).toHaveAttribute('data-step', 'done');
     await expect(screen.getByRole('status')).toContainText(
       nl ? 'U kunt nu inloggen met uw ZORG-ID Smartcard; bewaar de UZI-pas.' : 'You can now log in with your ZORG-ID Smartcard; keep the UZI card.',

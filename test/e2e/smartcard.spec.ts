@@ -181,6 +181,48 @@ test('a second Smartcard for the same person is refused; the new blank card stay
   await ctx.close();
 });
 
+test('one reader: removed at the portal, the person makes a new Smartcard, swapping cards when asked', async ({ browser }) => {
+  // The portal removes the first Smartcard (as an administrator would); it no longer counts.
+  const first = await portal.store.findLiveSmartcardByUzi('900016528');
+  expect(await portal.store.setSmartcardStatus(first!.id, ['active', 'blocked'], 'removed', Date.now())).toBe(true);
+
+  const { ctx, page } = await openApp(browser, lab.app);
+  await invokeInPage(page, 'demo:remove', { reader: 1 });
+  await invokeInPage(page, 'demo:insert', { card: 'SC-blank', reader: 0, fresh: true });
+  await expect(page.locator(`section[data-reader="${UZI_READER}"]`)).toContainText('Lege ZORG-ID Smartcard', { timeout: 30_000 });
+  const view = await smartcardView(page);
+  if (view.step === 'done' || view.step === 'failed') await invokeInPage(page, 'smartcard:dismiss', { flow: view.flow });
+
+  await page.getByRole('navigation').getByRole('button', { name: 'ZORG-ID Smartcard' }).click();
+  const screen = page.locator('section.smartcard');
+  await page.locator('#smartcard-uzi-reader').selectOption(UZI_READER);
+  await page.locator('#smartcard-blank-reader').selectOption(UZI_READER);
+  await page.locator('#smartcard-pin').fill(CARD_PIN);
+  await page.locator('#smartcard-pin-repeat').fill(CARD_PIN);
+  await screen.getByRole('button', { name: 'Smartcard maken' }).click();
+
+  // Key and CSR made on the blank card; then the app asks for the UZI-pas in the same reader and goes
+  // on by itself once it is in (the card-insert event), no button needed.
+  const swap = page.getByTestId('smartcard-swap');
+  await expect(swap).toBeVisible({ timeout: 30_000 });
+  await noViolations(page, 'Smartcard: swap prompt');
+  await shot(page, '69-smartcard-swap-to-uzi');
+  await invokeInPage(page, 'demo:insert', { card: 'Z', reader: 0 });
+  await waitForUziPin(page);
+  await signWithUzi(page);
+  // Certified; now the blank card back in for the certificate.
+  await expect(swap).toBeVisible({ timeout: 30_000 });
+  await invokeInPage(page, 'demo:insert', { card: 'SC-blank', reader: 0 });
+  await expect(screen).toHaveAttribute('data-step', 'done', { timeout: 45_000 });
+  const second = await portal.store.findLiveSmartcardByUzi('900016528');
+  expect(second).toMatchObject({ status: 'active' });
+  expect(second!.id).not.toBe(first!.id);
+  await page.getByRole('navigation').getByRole('button', { name: 'Pas', exact: true }).click();
+  await expect(page.locator(`section[data-reader="${UZI_READER}"]`)).toContainText(LAB_HOLDER, { timeout: 30_000 });
+  await invokeInPage(page, 'demo:remove', { reader: 0 });
+  await ctx.close();
+});
+
 test('a person with a Mobiel ID is refused (one or the other)', async ({ browser }) => {
   const now = Date.now();
   await portal.store.createPerson({ id: 'ZID-TEST-0000-0001', givenName: 'Sanne', surname: 'Jansen', name: 'Sanne Jansen', birthDate: '1990-01-01', uziNumber: '900016529', createdAt: now, lastUsedAt: null });

@@ -60,7 +60,7 @@ describe('ZORG-ID Smartcard screen', () => {
     await screen.settled();
     expect(seen.uziPin).toBe('246810');
     const done = await h['smartcard:state'](undefined);
-    expect(done).toEqual({ step: 'done', flow: 1, steps: SMARTCARD_SCREEN_STEPS.map((step) => ({ step, status: 'done' })) });
+    expect(done).toEqual({ step: 'done', flow: 1, steps: SMARTCARD_SCREEN_STEPS.map((step) => ({ step, status: 'done' })), reader: 'R0' });
     await h['smartcard:dismiss']({ flow: 1 });
     expect(screen.view()).toEqual({ step: 'idle' });
   });

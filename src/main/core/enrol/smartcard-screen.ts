@@ -123,7 +123,7 @@ export function createSmartcardScreen(run: RunSmartcard, options: SmartcardScree
       };
       running = run(input, waitForCard, onProgress).then(
         () => {
-          if (current(id) && state.view.step === 'running') state.view = { step: 'done', flow: id, steps: state.view.steps.map((s) => ({ ...s, status: 'done' })) };
+          if (current(id) && state.view.step === 'running') state.view = { step: 'done', flow: id, steps: state.view.steps.map((s) => ({ ...s, status: 'done' })), reader: blankReader };
         },
         (e: unknown) => {
           if (!current(id) || state.view.step !== 'running') return;

@@ -4,6 +4,7 @@ import { create } from 'zustand';
 import type { SmartcardView } from '../../../shared/contract';
 import type { SerializedError } from '../../../shared/errors';
 import { invoke, on } from '../api';
+import { useCardStore } from './card-store';
 
 interface SmartcardStore {
   view: SmartcardView;
@@ -35,7 +36,10 @@ export const useSmartcardStore = create<SmartcardStore>((set, get) => {
       let pushed = false;
       const stop = on('smartcard:event', (view) => {
         pushed = true;
+        const before = get().view;
         set({ view });
+        // The card screen read this card while it was blank; what is on it now is the new Smartcard.
+        if (view.step === 'done' && !(before.step === 'done' && before.flow === view.flow)) void useCardStore.getState().read(view.reader, 'zorgid-smartcard');
       });
       // A window opened (or reloaded) mid-creation asks once where it is; an event that came first is newer.
       void invoke('smartcard:state').then((result) => {
