@@ -3,14 +3,15 @@
 // loopback server plays the desktop app: back-channel fetch, 303 to the wait page, the QR fetched once),
 // the simulator scans that QR and the user logs in; then an administrator walks the lost-PIN pages and
 // the reinstalled app scans the new QR from a screenshot of the page.
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { chromium, type Browser, type Page } from '@playwright/test';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { handoffRequestSchema } from '../src/shared/handoff-token';
 import { createMobileApp, pngFromDataUrl, type MobileApp } from '../test/fakes/mobile-app';
-import { ORG_A, createAdminWorld, type AdminWorld } from './test/admin-fixture';
+import type { SmartcardRecord } from './store/store';
+import { ORG_A, T0, createAdminWorld, type AdminWorld } from './test/admin-fixture';
 import { newBrowserCode } from './test/lab-tokens';
 import { TestBrowser } from './test/org-flow';
 
@@ -103,6 +104,68 @@ describe.skipIf(!available)('administration pages in Chromium', () => {
     await world.login(new TestBrowser(() => world.portal), reinstalled);
     await page.click('#close');
     expect(await page.textContent('[data-field="status"]')).toContain('Actief');
+    await page.close();
+  }, 30_000);
+
+  it('a beheerder blocks, unblocks and removes a ZORG-ID Smartcard account through the pages', async () => {
+    const card: SmartcardRecord = {
+      id: 'sc-BROWSERBROWSERBROWSE',
+      uziNumber: '900016550',
+      ura: ORG_A.ura,
+      personId: null,
+      name: 'Sanne Smartcard',
+      certSha256: '9a'.repeat(32),
+      certDer: 'MA==',
+      serialHex: '4f1e2d3c4b5a69788796a5b4c3d2e1f0',
+      status: 'pending',
+      activationChallenge: 'w'.repeat(43),
+      createdAt: T0,
+      activatedAt: null,
+      blockReason: null,
+      blockedAt: null,
+      removedAt: null,
+    };
+    expect(await world.portal.store.createSmartcard(card)).toBe(true);
+    expect(await world.portal.store.setSmartcardStatus(card.id, ['pending'], 'active', T0)).toBe(true);
+    const beheerder = await world.member({ ura: ORG_A.ura, role: 'Beheerder', name: ['Bram', 'Beheer'], login: false });
+    const page = await loginInChromium(beheerder.mobile);
+    const row = page.locator(`tr[data-smartcard="${card.id}"]`);
+    const status = row.locator('[data-field="smartcard-status"]');
+    await page.goto(`${world.portal.url}/beheer/organisaties/${ORG_A.ura}/gebruikers`);
+    expect(await status.textContent()).toBe('Actief');
+    expect(await row.locator('[data-field="serial"]').textContent()).toBe(card.serialHex);
+
+    await row.getByRole('link', { name: /^Blokkeren:/ }).click();
+    await page.getByRole('heading', { level: 1, name: 'ZORG-ID Smartcard blokkeren' }).waitFor();
+    // No reason chosen: the error stands beside the field; nothing changed.
+    await page.click('#confirm');
+    expect(await page.textContent('#reden-error')).toBe('Kies een reden uit de lijst.');
+    expect(await page.getAttribute('#reden', 'aria-invalid')).toBe('true');
+    await page.getByLabel('Reden').selectOption('verdachte-activiteit');
+    await page.click('#confirm');
+    await page.waitForURL('**/gebruikers?melding=smartcard-geblokkeerd#smartcards');
+    expect(await page.textContent('#notice')).toContain('De ZORG-ID Smartcard is geblokkeerd.');
+    expect(await status.textContent()).toBe('Geblokkeerd — Verdachte activiteit');
+    if (process.env.PORTAL_SCREENSHOTS === '1') {
+      mkdirSync('docs/screenshots', { recursive: true });
+      writeFileSync('docs/screenshots/portal-smartcard-admin.png', await page.screenshot({ fullPage: true }));
+    }
+
+    await row.getByRole('link', { name: /^Deblokkeren:/ }).click();
+    expect(await page.textContent('h1')).toBe('ZORG-ID Smartcard deblokkeren');
+    await page.click('#confirm');
+    await page.waitForURL('**melding=smartcard-gedeblokkeerd**');
+    expect(await status.textContent()).toBe('Actief');
+
+    await row.getByRole('link', { name: /^Verwijderen:/ }).click();
+    expect(await page.textContent('main, body')).toContain('Dit is definitief en kan niet ongedaan worden gemaakt');
+    await page.click('#confirm');
+    await page.waitForURL('**melding=smartcard-verwijderd**');
+    expect(await status.textContent()).toMatch(/^Verwijderd \(/);
+    expect(await row.getByRole('link').count()).toBe(0);
+    expect(await world.portal.store.getSmartcard(card.id)).toMatchObject({ status: 'removed' });
+    const done = (await world.portal.store.listAudit()).filter((a) => (a.detail as { smartcard?: string } | null)?.smartcard === card.id && a.outcome === 'ok');
+    expect(done.map((a) => a.action).reverse()).toEqual(['admin.smartcard.user.block', 'admin.smartcard.user.unblock', 'admin.smartcard.user.remove']);
     await page.close();
   }, 30_000);
 });

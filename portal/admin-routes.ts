@@ -73,6 +73,9 @@ const NOTICES: Record<string, string> = {
   attribuut: 'Het attribuut is opgeslagen.',
   toegevoegd: 'De gebruiker is toegevoegd aan de organisatie.',
   'qr-desktop': 'ZORG-ID Desktop heeft de QR-code getoond.',
+  'smartcard-geblokkeerd': 'De ZORG-ID Smartcard is geblokkeerd. Er kan niet meer mee worden ingelogd.',
+  'smartcard-gedeblokkeerd': 'De ZORG-ID Smartcard is gedeblokkeerd en weer bruikbaar.',
+  'smartcard-verwijderd': 'De ZORG-ID Smartcard is verwijderd. Het certificaat is ingetrokken en staat op de CRL van de ZORG-ID Smartcard CA.',
 };
 
 export function registerAdminRoutes(ctx: RouteContext): void {
@@ -224,7 +227,10 @@ export function registerAdminRoutes(ctx: RouteContext): void {
       if (g instanceof Response) return g;
       const users = await listUsers(deps, g.ura, inactive);
       if (isApi(c)) return c.json({ organisation: g.org, inactiveOnly: inactive, users: users.map(toWire) });
-      return c.html(usersPage({ org: g.org, role: g.role, users, inactiveOnly: inactive }));
+      // The organisation's Smartcard accounts, also those of employees without a ZORG-ID person (seed 003).
+      const smartcards = inactive ? [] : await store.listSmartcards(g.ura);
+      const notice = NOTICES[c.req.query('melding') ?? ''] ?? null;
+      return c.html(usersPage({ org: g.org, role: g.role, users, inactiveOnly: inactive, smartcards, notice }));
     });
   }
 
@@ -350,7 +356,12 @@ export function registerAdminRoutes(ctx: RouteContext): void {
   async function renderUser(c: PortalContext, g: UserGate, extra: { errors?: FieldErrors; values?: Record<string, string>; code?: ErrorCode | null; status?: 200 | 400 | 409 } = {}) {
     const view = await userView(deps, g.target);
     const notice = NOTICES[c.req.query('melding') ?? ''] ?? null;
-    return c.html(userPage({ org: g.org, actorRole: g.role, view, notice, errors: extra.errors ?? {}, values: extra.values ?? {}, code: extra.code ?? null }), extra.status ?? 200);
+    const uzi = view.person.uziNumber;
+    const smartcards = (await store.listSmartcards(g.ura)).filter((s) => s.personId === view.person.id || (uzi !== null && s.uziNumber === uzi));
+    return c.html(
+      userPage({ org: g.org, actorRole: g.role, view, smartcards, notice, errors: extra.errors ?? {}, values: extra.values ?? {}, code: extra.code ?? null }),
+      extra.status ?? 200,
+    );
   }
 
   for (const path of both(USER)) {

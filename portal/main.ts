@@ -8,6 +8,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEFAULT_PORTAL_PORT, createPortal, type PortalTrust } from './server';
+import { SMARTCARD_CRL_PATH } from './smartcard';
 import type { SmartcardCaConfig } from './smartcard-ca';
 
 const { values } = parseArgs({
@@ -25,10 +26,10 @@ const { values } = parseArgs({
 });
 
 /** The card lab's TEST ZORG-ID Smartcard CA (demo and E2E); with --anchor no Smartcards are issued. */
-async function labSmartcardCa(): Promise<SmartcardCaConfig> {
+async function labSmartcardCa(crlUrl: string): Promise<SmartcardCaConfig> {
   const { loadCardLab } = await import('../test/card-lab/pki');
   const pki = await loadCardLab();
-  return { certDer: new Uint8Array(pki.smartcardCa.certDer), keyPkcs8Der: new Uint8Array(pki.smartcardCa.keyPkcs8Der), crlUrl: 'http://crl.card-lab.test/smartcard.crl' };
+  return { certDer: new Uint8Array(pki.smartcardCa.certDer), keyPkcs8Der: new Uint8Array(pki.smartcardCa.keyPkcs8Der), crlUrl };
 }
 
 async function labTrust(): Promise<PortalTrust> {
@@ -67,7 +68,8 @@ const portal = await createPortal({
   trust: values.anchor?.length ? fileTrust() : await labTrust(),
   autoEnrolUsers: !values['no-auto-enrol'],
   operatorToken: process.env.ZORGID_OPERATOR_TOKEN || values['operator-token'] || undefined,
-  smartcardCa: values.anchor?.length ? undefined : await labSmartcardCa(),
+  // Issued Smartcard certificates point at this portal's own CRL of the Smartcard CA.
+  smartcardCa: values.anchor?.length ? undefined : await labSmartcardCa(`${values.origin ?? `http://127.0.0.1:${port}`}${SMARTCARD_CRL_PATH}`),
 });
 console.log(`ZORG-ID Portaal luistert op ${portal.url} (origin ${portal.origin}, database ${dbPath})`);
 

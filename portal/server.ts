@@ -214,7 +214,8 @@ export async function createPortal(options: PortalOptions): Promise<Portal> {
     // same-origin, not no-referrer, everywhere but the wait page: with no-referrer Chrome sends
     // "Origin: null" on our own form posts, which the origin check then (rightly) refuses.
     if (!c.res.headers.has('Referrer-Policy')) c.header('Referrer-Policy', 'same-origin');
-    c.header('Cache-Control', 'no-store');
+    // no-store unless the route chose otherwise (only the public Smartcard CRL does).
+    if (!c.req.path.startsWith('/crl/') || !c.res.headers.has('Cache-Control')) c.header('Cache-Control', 'no-store');
     if (c.res.headers.get('content-type')?.startsWith('text/html')) {
       c.header('Content-Security-Policy', contentSecurityPolicy(new URL(appUrl).origin));
       c.header('X-Frame-Options', 'DENY');

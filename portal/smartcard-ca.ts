@@ -32,7 +32,7 @@ const RSA_SHA256 = { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' } as const;
 const OID = {
   c: '2.5.4.6', o: '2.5.4.10', title: '2.5.4.12', sn: '2.5.4.4', gn: '2.5.4.42', serialNumber: '2.5.4.5', cn: '2.5.4.3',
   uziOtherName: '2.5.5.5', msUpn: '1.3.6.1.4.1.311.20.2.3', clientAuth: '1.3.6.1.5.5.7.3.2', emailProtection: '1.3.6.1.5.5.7.3.4',
-  testPolicyAuth: '2.16.528.1.1007.99.211',
+  testPolicyAuth: '2.16.528.1.1007.99.211', crlNumber: '2.5.29.20',
 } as const;
 
 export interface SmartcardCaConfig {
@@ -52,6 +52,11 @@ export interface SmartcardCa {
   /** The CA's subject exactly as the validator prints issuers (to recognise Smartcard certificates). */
   subject: string;
   issue(input: { spkiDer: Uint8Array; holder: UziHolder; serialHex: string; now: Date }): Promise<Buffer>;
+  /**
+   * The CA's CRL (DER): `revoked` with their revocation times, signed with the CA key. The CRL number
+   * is thisUpdate in seconds, so a later CRL always has a higher number without a counter to keep.
+   */
+  crl(input: { revoked: ReadonlyArray<{ serialHex: string; revokedAt: Date }>; thisUpdate: Date; nextUpdate: Date }): Promise<Buffer>;
 }
 
 function dn(parts: Array<[string, string | null | undefined]>): x509.Name {
@@ -64,6 +69,15 @@ function dn(parts: Array<[string, string | null | undefined]>): x509.Name {
       return new RelativeDistinguishedName([atv]);
     });
   return new x509.Name(AsnConvert.serialize(new AsnName(rdns)));
+}
+
+/** DER INTEGER of a non-negative safe integer (the CRL number). */
+function derInteger(n: number): ArrayBuffer {
+  let hex = n.toString(16);
+  if (hex.length % 2) hex = `0${hex}`;
+  const body = Buffer.from(hex, 'hex');
+  const bytes = body[0]! & 0x80 ? Buffer.concat([Buffer.from([0]), body]) : body;
+  return new Uint8Array([0x02, bytes.length, ...bytes]).buffer;
 }
 
 function derString(tag: 0x16 | 0x0c, text: string): ArrayBuffer {
@@ -119,6 +133,22 @@ export async function createSmartcardCa(config: SmartcardCaConfig): Promise<Smar
         extensions,
       });
       return Buffer.from(cert.rawData);
+    },
+    async crl({ revoked, thisUpdate, nextUpdate }) {
+      const crl = await x509.X509CrlGenerator.create({
+        issuer: caCert.subjectName,
+        thisUpdate,
+        nextUpdate,
+        signingKey: key,
+        signingAlgorithm: RSA_SHA256,
+        extensions: [
+          new x509.AuthorityKeyIdentifierExtension(keyId(caSpki)),
+          new x509.Extension(OID.crlNumber, false, derInteger(Math.floor(thisUpdate.getTime() / 1000))),
+        ],
+        // No reasonCode: a removal says nothing about the key (RFC 5280 §5.3.1: omit "unspecified").
+        entries: revoked.map((r) => ({ serialNumber: r.serialHex, revocationDate: r.revokedAt })),
+      });
+      return Buffer.from(crl.rawData);
     },
   };
 }

@@ -19,13 +19,19 @@ import { createHash, createPublicKey, verify } from 'node:crypto';
 import * as x509 from '@peculiar/x509';
 import { bodyLimit } from 'hono/body-limit';
 import { z } from 'zod';
-import { AppError } from '../src/shared/errors';
+import { AppError, type ErrorCode } from '../src/shared/errors';
+import { ERROR_MESSAGES } from '../src/shared/error-messages';
 import { fromBase64Url, type HandoffToken } from '../src/shared/handoff-token';
 import { activationMessage } from '../src/main/core/enrol/smartcard-portal';
 import { authorize, blockSchema, confirmSchema, type Actor, type AdminAction } from './admin';
+import { fieldErrors } from './organisation';
+import { confirmPage, userUrl } from './pages/admin-pages';
+import { errorPage } from './pages/pages';
+import { shownSmartcards, smartcardBlockPage, smartcardUrl } from './pages/smartcard-pages';
 import type { PortalContext, RouteContext } from './route-context';
 import type { SmartcardCa } from './smartcard-ca';
-import type { PortalStore, SmartcardRecord, SmartcardStatus } from './store/store';
+import { BLOCK_REASONS, type AuditEntry, type PortalStore, type SmartcardRecord, type SmartcardStatus } from './store/store';
+import { ZORG_ID_ID_PATTERN } from './zorg-id';
 import type { PurposeContext, TokenValidator } from './validator';
 
 /** A pending Smartcard must be activated within this time after issuance. */
@@ -79,12 +85,96 @@ function parseCsr(der: Buffer): x509.Pkcs10CertificateRequest {
   }
 }
 
-const ADMIN_ACTIONS: Record<string, { action: AdminAction; from: readonly SmartcardStatus[]; to: SmartcardStatus }> = {
+/** The Smartcard transitions of the administration, with the action `authorize` knows them by. */
+export const SMARTCARD_ADMIN_ACTIONS = {
   blokkeren: { action: 'user.block', from: ['active'], to: 'blocked' },
   deblokkeren: { action: 'user.unblock', from: ['blocked'], to: 'active' },
-  // Removal frees the person for a new Smartcard (or a Mobiel ID); the certificate is never valid again.
+  // Removal frees the person for a new Smartcard (or a Mobiel ID); the certificate is never valid again
+  // (the Smartcard CA's CRL lists it from now on).
   verwijderen: { action: 'user.remove', from: ['pending', 'active', 'blocked'], to: 'removed' },
-};
+} as const satisfies Record<string, { action: AdminAction; from: readonly SmartcardStatus[]; to: SmartcardStatus }>;
+export type SmartcardAdminOp = keyof typeof SMARTCARD_ADMIN_ACTIONS;
+
+const isAdminOp = (op: string): op is SmartcardAdminOp => Object.hasOwn(SMARTCARD_ADMIN_ACTIONS, op);
+
+export type SmartcardChange =
+  | { ok: true; card: SmartcardRecord }
+  | { ok: false; code: ErrorCode; status: 400 | 401 | 403 | 404 | 409; card: SmartcardRecord | null; fields?: Record<string, string> };
+
+export interface SmartcardAdminDeps {
+  store: PortalStore;
+  clock: () => number;
+  audit(entry: AuditEntry): Promise<void>;
+}
+
+/**
+ * Who may act on this Smartcard: `authorize` for the card's organisation, with the holder's
+ * membership there as the target (a beheerder manages zorgmedewerkers only). The holder is the
+ * person the card was bound to, or the ZORG-ID person with its UZI-nummer that came later.
+ */
+export async function smartcardPermission(
+  store: PortalStore,
+  actor: Actor | null,
+  op: SmartcardAdminOp,
+  id: string,
+): Promise<{ card: SmartcardRecord | null; denied: ErrorCode | null }> {
+  const card = id.length > 0 && id.length <= 64 ? await store.getSmartcard(id) : null;
+  if (!card) return { card: null, denied: actor ? null : 'ERR_ADMIN_LOGIN_REQUIRED' };
+  const personId = card.personId ?? (await store.findPersonByUzi(card.uziNumber))?.id ?? null;
+  const target = personId ? await store.getMembership(personId, card.ura) : null;
+  return { card, denied: authorize(actor, SMARTCARD_ADMIN_ACTIONS[op].action, card.ura, target) };
+}
+
+/**
+ * Block, unblock or remove one Smartcard account: the one implementation behind the JSON API and the
+ * beheer pages. Authorisation first (nothing of the input is read before), then the input rule
+ * (a reason from the list, or bevestigd=ja), then a compare-and-set on the status. One audit record
+ * per call, refusals included; a refusal changes nothing.
+ */
+export async function changeSmartcard(
+  deps: SmartcardAdminDeps,
+  input: { actor: Actor | null; actorName: string; op: SmartcardAdminOp; id: string; body: unknown },
+): Promise<SmartcardChange> {
+  const op = SMARTCARD_ADMIN_ACTIONS[input.op];
+  const { card, denied } = await smartcardPermission(deps.store, input.actor, input.op, input.id);
+  const action = `admin.smartcard.${op.action}`;
+  const refused = async (code: ErrorCode, status: 400 | 401 | 403 | 404 | 409, fields?: Record<string, string>): Promise<SmartcardChange> => {
+    await deps.audit({
+      at: deps.clock(),
+      actor: input.actorName,
+      action,
+      outcome: 'refused',
+      code,
+      detail: { smartcard: input.id.slice(0, 64), ...(card ? { ura: card.ura, status: card.status } : {}), ...(fields ? { fields: Object.keys(fields) } : {}) },
+    });
+    return { ok: false, code, status, card, ...(fields ? { fields } : {}) };
+  };
+  if (denied) return refused(denied, denied === 'ERR_ADMIN_LOGIN_REQUIRED' ? 401 : 403);
+  if (!card) return refused('ERR_SMARTCARD_NOT_FOUND', 404);
+  const parsed = op.to === 'blocked' ? blockSchema.safeParse(input.body) : confirmSchema.safeParse(input.body);
+  if (!parsed.success) {
+    const fields = fieldErrors(parsed.error);
+    return refused('bevestigd' in fields ? 'ERR_ADMIN_CONFIRMATION_REQUIRED' : 'ERR_ADMIN_INVALID_INPUT', 400, fields);
+  }
+  const reason = 'reden' in parsed.data ? parsed.data.reden : null;
+  if (!(await deps.store.setSmartcardStatus(card.id, op.from, op.to, deps.clock(), reason))) return refused('ERR_SMARTCARD_STATUS_CONFLICT', 409);
+  await deps.audit({
+    at: deps.clock(),
+    actor: input.actorName,
+    action,
+    outcome: 'ok',
+    detail: {
+      ura: card.ura,
+      smartcard: card.id,
+      serial: card.serialHex,
+      from: card.status,
+      to: op.to,
+      ...(reason ? { reason, reasonText: BLOCK_REASONS[reason] } : {}),
+      ...(op.to === 'removed' ? { irreversible: true } : {}),
+    },
+  });
+  return { ok: true, card: (await deps.store.getSmartcard(card.id))! };
+}
 
 const wire = (r: SmartcardRecord) => ({
   id: r.id,
@@ -96,10 +186,35 @@ const wire = (r: SmartcardRecord) => ({
   createdAt: r.createdAt,
   activatedAt: r.activatedAt,
   blockReason: r.blockReason,
+  removedAt: r.removedAt,
 });
+
+/** Where the Smartcard CA's CRL is published (no login: relying parties fetch it). */
+export const SMARTCARD_CRL_PATH = '/crl/zorgid-smartcard-ca.crl';
+/** A CRL's nextUpdate after its thisUpdate. */
+export const SMARTCARD_CRL_VALIDITY_MS = 24 * 60 * 60_000;
+/** How long clients may cache it (and how long the portal reuses one it signed for an unchanged list). */
+export const SMARTCARD_CRL_MAX_AGE_S = 300;
+
+const NOTICE_OF: Record<SmartcardAdminOp, string> = { blokkeren: 'smartcard-geblokkeerd', deblokkeren: 'smartcard-gedeblokkeerd', verwijderen: 'smartcard-verwijderd' };
+
+const CONFIRM_TEXT: Record<Exclude<SmartcardAdminOp, 'blokkeren'>, { title: string; text: (c: SmartcardRecord) => string; button: string }> = {
+  deblokkeren: {
+    title: 'ZORG-ID Smartcard deblokkeren',
+    text: (c) => `Wilt u de ZORG-ID Smartcard van ${c.name} (serienummer ${c.serialHex}) deblokkeren? Daarna kan er weer mee worden ingelogd.`,
+    button: 'Deblokkeren',
+  },
+  verwijderen: {
+    title: 'ZORG-ID Smartcard verwijderen',
+    text: (c) =>
+      `Wilt u de ZORG-ID Smartcard van ${c.name} (serienummer ${c.serialHex}) verwijderen? Dit is definitief en kan niet ongedaan worden gemaakt: het certificaat wordt ingetrokken en de kaart is daarna onbruikbaar. De medewerker kan daarna een nieuwe ZORG-ID Smartcard maken.`,
+    button: 'Verwijderen',
+  },
+};
 
 export function registerSmartcardRoutes(ctx: RouteContext, deps: { validator: TokenValidator; ca: SmartcardCa | null }): void {
   const { app, store, clock, rng, audit, refuse } = ctx;
+  const adminDeps: SmartcardAdminDeps = { store, clock, audit };
 
   // The same actor rule as admin-routes.ts: a live Mobiel ID login whose Mobiel ID is still active.
   async function actorOf(c: PortalContext): Promise<Actor | null> {
@@ -111,43 +226,99 @@ export function registerSmartcardRoutes(ctx: RouteContext, deps: { validator: To
     if (!person) return null;
     return { personId: person.id, mobileId: mobile.id, name: person.name, memberships: await store.listMemberships(person.id) };
   }
+  const actorName = (c: PortalContext, actor: Actor | null) => (actor ? `zorgid:${actor.personId}` : ctx.browserActor(c));
 
   app.get('/api/beheer/organisaties/:ura/smartcards', async (c) => {
     const ura = c.req.param('ura');
     const denied = authorize(await actorOf(c), 'user.block', ura);
     if (denied) return c.json({ outcome: 'refused', code: denied }, denied === 'ERR_ADMIN_LOGIN_REQUIRED' ? 401 : 403);
-    return c.json({ smartcards: (await store.listSmartcards(ura)).filter((r) => r.status !== 'abandoned').map(wire) });
+    return c.json({ smartcards: shownSmartcards(await store.listSmartcards(ura)).map(wire) });
   });
 
   app.post('/api/beheer/smartcards/:id/:op', async (c) => {
-    const op = ADMIN_ACTIONS[c.req.param('op')];
-    if (!op) return c.json({ outcome: 'refused', code: 'ERR_PORTAL_BAD_REQUEST' }, 404);
+    const name = c.req.param('op');
+    if (!isAdminOp(name)) return c.json({ outcome: 'refused', code: 'ERR_PORTAL_BAD_REQUEST' }, 404);
     if (ctx.foreignOrigin(c)) return refuse(c, 'ERR_PORTAL_FORBIDDEN_ORIGIN');
     const actor = await actorOf(c);
-    const card = await store.getSmartcard(c.req.param('id'));
-    const target = card?.personId ? await store.getMembership(card.personId, card.ura) : null;
-    const denied = card ? authorize(actor, op.action, card.ura, target) : actor ? null : 'ERR_ADMIN_LOGIN_REQUIRED';
-    const actorName = actor ? `zorgid:${actor.personId}` : ctx.browserActor(c);
-    if (denied) {
-      await audit({ at: clock(), actor: actorName, action: `admin.smartcard.${op.action}`, outcome: 'refused', code: denied });
-      return c.json({ outcome: 'refused', code: denied }, denied === 'ERR_ADMIN_LOGIN_REQUIRED' ? 401 : 403);
+    const body: unknown = await c.req.json().catch(() => null);
+    const r = await changeSmartcard(adminDeps, { actor, actorName: actorName(c, actor), op: name, id: c.req.param('id'), body });
+    if (!r.ok) return c.json({ outcome: 'refused', code: r.code, message: ERROR_MESSAGES[r.code].nl, ...(r.fields ? { fields: r.fields } : {}) }, r.status);
+    return c.json({ outcome: 'ok', smartcard: wire(r.card) });
+  });
+
+  // ---- the beheer pages: the same change, from server-rendered forms ------------------------------
+
+  /** Back to the user's page when the action started there, else to the organisation's users. */
+  const backTo = (card: SmartcardRecord, terug: string | undefined) =>
+    terug && ZORG_ID_ID_PATTERN.test(terug) ? userUrl(card.ura, terug) : `/beheer/organisaties/${card.ura}/gebruikers`;
+
+  async function pageRefusal(c: PortalContext, code: ErrorCode, status: 400 | 401 | 403 | 404 | 409): Promise<Response> {
+    if (code === 'ERR_ADMIN_LOGIN_REQUIRED') return c.redirect('/?afgemeld=sessie', 303);
+    return c.html(errorPage(code), status);
+  }
+
+  app.get('/beheer/smartcards/:id/:op', async (c) => {
+    const op = c.req.param('op');
+    if (!isAdminOp(op)) return c.html(errorPage('ERR_PORTAL_BAD_REQUEST'), 404);
+    const actor = await actorOf(c);
+    const { card, denied } = await smartcardPermission(store, actor, op, c.req.param('id'));
+    const code = denied ?? (card ? null : 'ERR_SMARTCARD_NOT_FOUND');
+    if (code) {
+      if (actor) await audit({ at: clock(), actor: actorName(c, actor), action: `admin.smartcard.${SMARTCARD_ADMIN_ACTIONS[op].action}`, outcome: 'refused', code, detail: { smartcard: c.req.param('id').slice(0, 64), view: true } });
+      return pageRefusal(c, code, code === 'ERR_SMARTCARD_NOT_FOUND' ? 404 : denied === 'ERR_ADMIN_LOGIN_REQUIRED' ? 401 : 403);
     }
-    if (!card) return c.json({ outcome: 'refused', code: 'ERR_PORTAL_HANDOFF_NOT_FOUND' }, 404);
-    const body = (await c.req.json().catch(() => null)) as unknown;
-    const parsed = op.to === 'blocked' ? blockSchema.safeParse(body) : confirmSchema.safeParse(body);
-    if (!parsed.success) return c.json({ outcome: 'refused', code: 'ERR_ADMIN_INVALID_INPUT' }, 400);
-    const reason = 'reden' in parsed.data ? parsed.data.reden : null;
-    if (!(await store.setSmartcardStatus(card.id, op.from, op.to, clock(), reason))) {
-      return c.json({ outcome: 'refused', code: 'ERR_PORTAL_HANDOFF_NOT_PENDING' }, 409);
+    const terug = c.req.query('terug');
+    const action = `${smartcardUrl(card!.id, op)}`;
+    const cancel = backTo(card!, terug);
+    const hidden = terug ? { terug } : undefined;
+    if (op === 'blokkeren') return c.html(smartcardBlockPage({ card: card!, action, cancel, errors: {}, hidden }));
+    const conf = CONFIRM_TEXT[op];
+    return c.html(confirmPage({ title: conf.title, text: conf.text(card!), action, button: conf.button, cancel, hidden }));
+  });
+
+  app.post('/beheer/smartcards/:id/:op', async (c) => {
+    const op = c.req.param('op');
+    if (!isAdminOp(op)) return c.html(errorPage('ERR_PORTAL_BAD_REQUEST'), 404);
+    if (ctx.foreignOrigin(c)) return refuse(c, 'ERR_PORTAL_FORBIDDEN_ORIGIN', true);
+    const actor = await actorOf(c);
+    const raw = await c.req.parseBody().catch(() => ({}));
+    const body = Object.fromEntries(Object.entries(raw).filter((e): e is [string, string] => typeof e[1] === 'string'));
+    const r = await changeSmartcard(adminDeps, { actor, actorName: actorName(c, actor), op, id: c.req.param('id'), body });
+    const terug = typeof body.terug === 'string' && ZORG_ID_ID_PATTERN.test(body.terug) ? body.terug : undefined;
+    if (r.ok) return c.redirect(`${backTo(r.card, terug)}?melding=${NOTICE_OF[op]}#smartcards`, 303);
+    // A form that only lacks its reason or confirmation comes back with the error beside it.
+    if (r.card && r.status === 400) {
+      const action = smartcardUrl(r.card.id, op);
+      const cancel = backTo(r.card, terug);
+      const hidden = terug ? { terug } : undefined;
+      if (op === 'blokkeren') return c.html(smartcardBlockPage({ card: r.card, action, cancel, value: body.reden, errors: r.fields ?? {}, hidden }), 400);
+      const conf = CONFIRM_TEXT[op];
+      return c.html(confirmPage({ title: conf.title, text: conf.text(r.card), action, button: conf.button, cancel, hidden, error: ERROR_MESSAGES[r.code].nl }), 400);
     }
-    await audit({
-      at: clock(),
-      actor: actorName,
-      action: `admin.smartcard.${op.action}`,
-      outcome: 'ok',
-      detail: { ura: card.ura, smartcard: card.id, from: card.status, to: op.to, ...(reason ? { reason } : {}) },
+    return pageRefusal(c, r.code, r.status);
+  });
+
+  // ---- the Smartcard CA's CRL ----------------------------------------------------------------------
+
+  // One signature per change of the list (or per max-age), not one per request.
+  let published: { key: string; der: Buffer; signedAt: number } | null = null;
+  app.get(SMARTCARD_CRL_PATH, async (c) => {
+    if (!deps.ca) return refuse(c, 'ERR_SMARTCARD_CA_NOT_CONFIGURED');
+    const now = clock();
+    const removed = await store.listRemovedSmartcards();
+    const key = removed.map((r) => `${r.serialHex}@${r.removedAt}`).join(',');
+    if (!published || published.key !== key || now - published.signedAt >= SMARTCARD_CRL_MAX_AGE_S * 1000 || now < published.signedAt) {
+      const der = await deps.ca.crl({
+        revoked: removed.map((r) => ({ serialHex: r.serialHex, revokedAt: new Date(r.removedAt) })),
+        thisUpdate: new Date(now),
+        nextUpdate: new Date(now + SMARTCARD_CRL_VALIDITY_MS),
+      });
+      published = { key, der, signedAt: now };
+    }
+    return c.body(new Uint8Array(published.der), 200, {
+      'Content-Type': 'application/pkix-crl',
+      'Cache-Control': `public, max-age=${SMARTCARD_CRL_MAX_AGE_S}`,
     });
-    return c.json({ outcome: 'ok', smartcard: wire((await store.getSmartcard(card.id))!) });
   });
 
   app.post('/api/smartcard/:id/certify', bodyLimit({ maxSize: 24 * 1024 }), async (c) => {

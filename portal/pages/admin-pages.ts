@@ -3,10 +3,11 @@
 // the guided lost-PIN flow. Errors stand beside their field (aria-describedby), as on the other pages.
 import type { ErrorCode } from '../../src/shared/errors';
 import type { LostPinStep, UserStatus, UserView } from '../admin';
-import { ATTRIBUTE_TYPES, BLOCK_REASONS, type PortalRole } from '../store/store';
+import { ATTRIBUTE_TYPES, BLOCK_REASONS, type PortalRole, type SmartcardRecord } from '../store/store';
 import { html, page, raw, type Html } from './layout';
 import { field, type FieldErrors } from './organisation-pages';
 import { errorBlock } from './pages';
+import { smartcardSection } from './smartcard-pages';
 
 export interface OrgRef {
   ura: string;
@@ -66,12 +67,13 @@ export function adminHomePage(input: { name: string; organisations: Array<OrgRef
   );
 }
 
-export function usersPage(input: { org: OrgRef; role: PortalRole; users: UserView[]; inactiveOnly: boolean }): string {
+export function usersPage(input: { org: OrgRef; role: PortalRole; users: UserView[]; inactiveOnly: boolean; smartcards?: readonly SmartcardRecord[]; notice?: string | null }): string {
   const title = input.inactiveOnly ? 'Inactieve gebruikers' : 'Alle gebruikers';
   return page(
     `${title} · ${input.org.name}`,
     html`<p><a href="/beheer">← Beheer</a></p>
 <h1>${title} van ${input.org.name}</h1>
+${notice(input.notice ?? null)}
 ${input.inactiveOnly ? html`<p class="hint">Gebruikers die meer dan vier weken geen gebruik hebben gemaakt van ZORG-ID.</p>` : raw('')}
 <table class="list" id="users">
 <thead><tr><th>Naam</th><th>ZORG-ID ID</th><th>Rol</th><th>Status</th><th>Laatst gebruikt</th><th></th></tr></thead>
@@ -83,7 +85,8 @@ ${input.inactiveOnly ? html`<p class="hint">Gebruikers die meer dan vier weken g
           )
         : html`<tr><td colspan="6">Geen gebruikers.</td></tr>`
     }</tbody></table>
-<p><a class="button primary" href="/beheer/gebruikers/nieuw?organisatie=${input.org.ura}">+ Nieuwe gebruiker</a> <a class="button" href="/beheer/gebruikers/bestaand?organisatie=${input.org.ura}">+ Bestaande gebruiker</a></p>`,
+<p><a class="button primary" href="/beheer/gebruikers/nieuw?organisatie=${input.org.ura}">+ Nieuwe gebruiker</a> <a class="button" href="/beheer/gebruikers/bestaand?organisatie=${input.org.ura}">+ Bestaande gebruiker</a></p>
+${input.inactiveOnly ? raw('') : smartcardSection({ cards: input.smartcards ?? [], boxed: false, empty: 'Geen ZORG-ID Smartcards bij deze organisatie.' })}`,
     { page: 'admin-users' },
   );
 }
@@ -168,7 +171,16 @@ ${input.error ? html`<div class="error" role="alert"><p>${input.error}</p></div>
 
 const reasonOptions = Object.entries(BLOCK_REASONS).map(([value, label]) => ({ value, label }));
 
-export function userPage(input: { org: OrgRef; actorRole: PortalRole; view: UserView; notice: string | null; errors: FieldErrors; values: Record<string, string>; code?: ErrorCode | null }): string {
+export function userPage(input: {
+  org: OrgRef;
+  actorRole: PortalRole;
+  view: UserView;
+  smartcards?: readonly SmartcardRecord[];
+  notice: string | null;
+  errors: FieldErrors;
+  values: Record<string, string>;
+  code?: ErrorCode | null;
+}): string {
   const { view, org } = input;
   const base = userUrl(org.ura, view.person.id);
   const admin = input.actorRole === 'Administrator';
@@ -219,6 +231,8 @@ ${blocked ? html`<p><a class="button" href="${base}/intrekken" id="revoke">Intre
   <button type="submit" name="bezorging" value="desktop" id="new-certificate-desktop">+ Registreren en tonen in ZORG-ID Desktop</button>
 </form>
 </section>
+
+${smartcardSection({ cards: input.smartcards ?? [], boxed: true, back: view.person.id, empty: 'Geen ZORG-ID Smartcard.' })}
 
 ${
   admin

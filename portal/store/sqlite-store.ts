@@ -699,6 +699,9 @@ export function openSqliteStore(path: string): PortalStore {
     `SELECT * FROM smartcards WHERE uzi_number = ? AND status IN ('active', 'blocked') ORDER BY created_at DESC LIMIT 1`,
   );
   const selectSmartcardsOfUra = db.prepare<[string], SmartcardRow>('SELECT * FROM smartcards WHERE ura = ? ORDER BY created_at');
+  const selectRemovedSmartcards = db.prepare<[], { serial_hex: string; removed_at: number }>(
+    `SELECT serial_hex, removed_at FROM smartcards WHERE status = 'removed' AND removed_at IS NOT NULL ORDER BY removed_at, serial_hex`,
+  );
   const createSmartcardTx = db.transaction((r: SmartcardRecord): boolean => {
     if (selectLiveSmartcard.get(r.uziNumber)) return false;
     db.prepare(`UPDATE smartcards SET status = 'abandoned' WHERE uzi_number = ? AND status = 'pending'`).run(r.uziNumber);
@@ -954,6 +957,9 @@ export function openSqliteStore(path: string): PortalStore {
     },
     async setSmartcardStatus(id, from, to, at, reason = null) {
       return setSmartcardStatusTx(id, from, to, at, reason);
+    },
+    async listRemovedSmartcards() {
+      return selectRemovedSmartcards.all().map((r) => ({ serialHex: r.serial_hex, removedAt: r.removed_at }));
     },
     async getUser(uziNumber) {
       const r = selectUser.get(uziNumber);

@@ -358,6 +358,8 @@ export interface PortalStore {
   listSmartcards(ura: string): Promise<SmartcardRecord[]>;
   /** Compare-and-set on one Smartcard; true when it changed. */
   setSmartcardStatus(id: string, from: readonly SmartcardStatus[], to: SmartcardStatus, at: number, reason?: BlockReason | null): Promise<boolean>;
+  /** Every removed Smartcard of every organisation (what the Smartcard CA's CRL lists), oldest removal first. */
+  listRemovedSmartcards(): Promise<Array<{ serialHex: string; removedAt: number }>>;
 
   getUser(uziNumber: string): Promise<UserRecord | null>;
   putUser(record: UserRecord): Promise<void>;

@@ -136,6 +136,14 @@ export const ERROR_MESSAGES: Record<ErrorCode, Record<Language, string>> = {
     nl: 'Er wordt al een ZORG-ID Smartcard gemaakt. Wacht tot die klaar is.',
     en: 'A ZORG-ID Smartcard is already being created. Wait until it has finished.',
   },
+  ERR_SMARTCARD_NOT_FOUND: {
+    nl: 'Deze ZORG-ID Smartcard is niet gevonden.',
+    en: 'This ZORG-ID Smartcard was not found.',
+  },
+  ERR_SMARTCARD_STATUS_CONFLICT: {
+    nl: 'Dit kan niet bij de huidige status van deze ZORG-ID Smartcard (bijvoorbeeld al geblokkeerd, niet geblokkeerd of al verwijderd). Vernieuw de pagina.',
+    en: 'This is not possible in the current status of this ZORG-ID Smartcard (for example already blocked, not blocked or already removed). Refresh the page.',
+  },
   ERR_PIN_INCORRECT: {
     nl: 'De pincode is onjuist. Probeer het opnieuw.',
     en: 'The PIN is incorrect. Please try again.',
