@@ -51,8 +51,10 @@ export function DemoControls({ simulated }: { simulated: boolean }) {
           <option value={1}>{t('demo.reader')} 2</option>
         </select>
       </div>
+      {/* A blank Smartcard from the demo panel is a new one from the box (the card lab keeps what a
+          creation left on a pulled card; tests put that same card back through the contract). */}
       <div className="actions">
-        <button type="button" className="button" onClick={() => void run(invoke('demo:insert', { card, reader }))}>
+        <button type="button" className="button" onClick={() => void run(invoke('demo:insert', { card, reader, ...(card === 'SC-blank' ? { fresh: true } : {}) }))}>
           {t('demo.insert')}
         </button>
         <button type="button" className="button button--quiet" onClick={() => void run(invoke('demo:remove', { reader }))}>
