@@ -13,13 +13,12 @@ import type { SmartcardTokenAccess } from '../../src/main/core/card/smartcard-to
 import { SMARTCARD_STEPS, createSmartcard, slotForReader, type SmartcardProgress } from '../../src/main/core/enrol/create-smartcard';
 import { httpSmartcardPortal } from '../../src/main/core/enrol/smartcard-portal';
 import { createCardHost, type CardHost } from '../../src/main/core/host/supervisor';
-import { createPortal, type Portal } from '../../portal/server';
-import { labCrls, labTrust } from '../../portal/test/lab-tokens';
+import type { Portal } from '../../portal/server';
 import { LAB_PIN, startCardLab, type CardLab } from '../card-lab/controller';
 import { openscLabEnv } from '../card-lab/opensc-conf';
 import { OPENSC_PKCS11, SOFTHSM_MODULE, ensurePcscd, requireLab, stopPcscd, type PcscdHandle } from '../card-lab/pcscd';
 import { LAB_VALID_AT, loadCardLab, type CardLabPki } from '../card-lab/pki';
-import { BLANK_SO_PIN, smartcardSoftHsm, type SmartcardSoftHsm } from './smartcard-lab';
+import { BLANK_SO_PIN, smartcardSoftHsm, startSmartcardPortal, type SmartcardSoftHsm } from './smartcard-lab';
 
 const lab = requireLab();
 const R0 = 'Virtual PCD 00 00';
@@ -64,13 +63,7 @@ describe.skipIf(lab.skip)(lab.title('ZORG-ID Smartcard creation with the virtual
     process.env.SOFTHSM2_CONF = hsm.base.conf;
     blank = openPkcs11(SOFTHSM_MODULE);
     dir = mkdtempSync(join(tmpdir(), 'zorgid-sc-lab-'));
-    portal = await createPortal({
-      dbPath: join(dir, 'portal.sqlite'),
-      trust: { ...labTrust(pki), crls: labCrls(pki) },
-      clock: () => now,
-      smartcardCa: { certDer: pki.smartcardCa.certDer, keyPkcs8Der: pki.smartcardCa.keyPkcs8Der },
-    });
-    await portal.store.createRegistration({ ura: '90000382', name: 'TEST Huisartsenpraktijk De Linde', street: 'Laan 1', postcode: '3511 AB', city: 'Utrecht', status: 'active', createdAt: now, activatedAt: now, administrator: null });
+    portal = await startSmartcardPortal(pki, join(dir, 'portal.sqlite'), () => now);
   }, 90_000);
 
   afterAll(async () => {

@@ -23,11 +23,11 @@ import {
 } from '../../src/main/core/enrol/create-smartcard';
 import { httpSmartcardPortal, type SmartcardPortal } from '../../src/main/core/enrol/smartcard-portal';
 import { parseUziCertificate } from '../../src/main/core/identity/uzi-parser';
-import { createPortal, type Portal } from '../../portal/server';
-import { labCrls, labTrust, loadLab, LAB_VALID_AT } from '../../portal/test/lab-tokens';
+import type { Portal } from '../../portal/server';
+import { loadLab, LAB_VALID_AT } from '../../portal/test/lab-tokens';
 import type { CardLabPki } from '../card-lab/pki';
 import { SOFTHSM_MODULE } from '../card-lab/pcscd';
-import { BLANK_SO_PIN, UZI_PIN, smartcardSoftHsm, softHsmUziCards, uziLabel, type SmartcardSoftHsm } from './smartcard-lab';
+import { BLANK_SO_PIN, UZI_PIN, smartcardSoftHsm, softHsmUziCards, startSmartcardPortal, uziLabel, type SmartcardSoftHsm } from './smartcard-lab';
 
 const available = existsSync(SOFTHSM_MODULE) && existsSync('/usr/bin/softhsm2-util') && existsSync('/usr/bin/pkcs11-tool');
 if (!available && process.env.CI) throw new Error(`SoftHSM2 unavailable in CI (${SOFTHSM_MODULE}, softhsm2-util, pkcs11-tool)`);
@@ -64,15 +64,11 @@ describe.skipIf(!available)(title('ZORG-ID Smartcard creation on SoftHSM2 agains
     process.env.SOFTHSM2_CONF = hsm.base.conf;
     tokens = openPkcs11(SOFTHSM_MODULE);
     dir = mkdtempSync(join(tmpdir(), 'zorgid-sc-portal-'));
-    portal = await createPortal({
-      dbPath: join(dir, 'portal.sqlite'),
-      trust: { ...labTrust(pki), crls: labCrls(pki) },
-      clock: () => now.value,
-      smartcardCa: { certDer: pki.smartcardCa.certDer, keyPkcs8Der: pki.smartcardCa.keyPkcs8Der },
-    });
-    for (const [ura, name] of [['90000382', 'TEST Huisartsenpraktijk De Linde'], ['90000383', 'TEST Apotheek Centrum'], ['99999999', 'TEST Praktijk Nergens']] as const) {
-      await portal.store.createRegistration({ ura, name, street: 'Laan 1', postcode: '3511 AB', city: 'Utrecht', status: 'active', createdAt: now.value, activatedAt: now.value, administrator: null });
-    }
+    portal = await startSmartcardPortal(pki, join(dir, 'portal.sqlite'), () => now.value, [
+      ['90000382', 'TEST Huisartsenpraktijk De Linde'],
+      ['90000383', 'TEST Apotheek Centrum'],
+      ['99999999', 'TEST Praktijk Nergens'],
+    ]);
     client = httpSmartcardPortal({ origin: portal.origin, allowlist: [portal.origin] });
   }, 120_000);
 

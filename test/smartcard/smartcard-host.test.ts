@@ -15,10 +15,10 @@ import { SMARTCARD_KEY_ID, SMARTCARD_KEY_LABEL } from '../../src/main/core/card/
 import { SMARTCARD_STEPS, createSmartcard, slotForReader, type CreateSmartcardDeps, type SmartcardProgress } from '../../src/main/core/enrol/create-smartcard';
 import { httpSmartcardPortal } from '../../src/main/core/enrol/smartcard-portal';
 import { createCardHost, type CardHost } from '../../src/main/core/host/supervisor';
-import { createPortal, type Portal } from '../../portal/server';
-import { labCrls, labTrust, loadLab, LAB_VALID_AT } from '../../portal/test/lab-tokens';
+import type { Portal } from '../../portal/server';
+import { loadLab, LAB_VALID_AT } from '../../portal/test/lab-tokens';
 import { SOFTHSM_MODULE } from '../card-lab/pcscd';
-import { BLANK_SO_PIN, UZI_PIN, smartcardSoftHsm, softHsmUziCards, uziLabel, type SmartcardSoftHsm } from './smartcard-lab';
+import { BLANK_SO_PIN, UZI_PIN, smartcardSoftHsm, softHsmUziCards, startSmartcardPortal, uziLabel, type SmartcardSoftHsm } from './smartcard-lab';
 
 const available = existsSync(SOFTHSM_MODULE) && existsSync('/usr/bin/softhsm2-util') && existsSync('/usr/bin/pkcs11-tool');
 if (!available && process.env.CI) throw new Error(`SoftHSM2 unavailable in CI (${SOFTHSM_MODULE}, softhsm2-util, pkcs11-tool)`);
@@ -43,15 +43,7 @@ describe.skipIf(!available)(title('ZORG-ID Smartcard creation through the card h
     host = createCardHost({ modulePath: SOFTHSM_MODULE, pcsc: false, env: hsm.base.env as Record<string, string>, clock: () => now });
     host.subscribe((e) => events.push(e));
     dir = mkdtempSync(join(tmpdir(), 'zorgid-sc-host-'));
-    portal = await createPortal({
-      dbPath: join(dir, 'portal.sqlite'),
-      trust: { ...labTrust(pki), crls: labCrls(pki) },
-      clock: () => now,
-      smartcardCa: { certDer: pki.smartcardCa.certDer, keyPkcs8Der: pki.smartcardCa.keyPkcs8Der },
-    });
-    for (const [ura, name] of [['90000382', 'TEST Huisartsenpraktijk De Linde'], ['90000383', 'TEST Apotheek Centrum']] as const) {
-      await portal.store.createRegistration({ ura, name, street: 'Laan 1', postcode: '3511 AB', city: 'Utrecht', status: 'active', createdAt: now, activatedAt: now, administrator: null });
-    }
+    portal = await startSmartcardPortal(pki, join(dir, 'portal.sqlite'), () => now, [['90000382', 'TEST Huisartsenpraktijk De Linde'], ['90000383', 'TEST Apotheek Centrum']]);
   }, 120_000);
 
   afterAll(async () => {

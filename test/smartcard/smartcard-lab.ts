@@ -11,6 +11,8 @@ import type { CardReading } from '../../src/shared/domain';
 import type { CardService } from '../../src/main/core/card/card-port';
 import type { TokenAccess } from '../../src/main/core/card/token-access';
 import { slotForReader } from '../../src/main/core/enrol/create-smartcard';
+import { createPortal, type Portal } from '../../portal/server';
+import { labCrls, labTrust } from '../../portal/test/lab-tokens';
 import type { CardLabPki, LabCardId } from '../card-lab/pki';
 import { SOFTHSM_MODULE } from '../card-lab/pcscd';
 import { createSoftHsmToken, type SoftHsmToken } from '../card-lab/softhsm';
@@ -86,4 +88,27 @@ export function softHsmUziCards(tokens: TokenAccess): Pick<CardService, 'read' |
       return tokens.sign({ slotId, certificateId: req.certificateId, mechanism: req.mechanism, data: req.data, pin: req.pin });
     },
   };
+}
+
+/**
+ * The reference portal as the Smartcard tests need it: lab trust and CRLs, the lab's Smartcard CA, and
+ * these organisations registered and validated (default: the Z and N cards' De Linde).
+ */
+export async function startSmartcardPortal(
+  pki: CardLabPki,
+  dbPath: string,
+  clock: () => number,
+  organisations: ReadonlyArray<readonly [ura: string, name: string]> = [['90000382', 'TEST Huisartsenpraktijk De Linde']],
+): Promise<Portal> {
+  const portal = await createPortal({
+    dbPath,
+    trust: { ...labTrust(pki), crls: labCrls(pki) },
+    clock,
+    smartcardCa: { certDer: pki.smartcardCa.certDer, keyPkcs8Der: pki.smartcardCa.keyPkcs8Der },
+  });
+  const now = clock();
+  for (const [ura, name] of organisations) {
+    await portal.store.createRegistration({ ura, name, street: 'Laan 1', postcode: '3511 AB', city: 'Utrecht', status: 'active', createdAt: now, activatedAt: now, administrator: null });
+  }
+  return portal;
 }

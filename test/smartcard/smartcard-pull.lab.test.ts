@@ -13,13 +13,13 @@ import type { SmartcardTokenAccess } from '../../src/main/core/card/smartcard-to
 import { SMARTCARD_STEPS, createSmartcard, slotForReader, type SmartcardProgress, type SmartcardStep } from '../../src/main/core/enrol/create-smartcard';
 import { httpSmartcardPortal, type SmartcardPortal } from '../../src/main/core/enrol/smartcard-portal';
 import { createCardHost, type CardHost } from '../../src/main/core/host/supervisor';
-import { createPortal, type Portal } from '../../portal/server';
-import { labCrls, labTrust } from '../../portal/test/lab-tokens';
+import type { Portal } from '../../portal/server';
 import { LAB_PIN, startCardLab, type CardLab } from '../card-lab/controller';
 import { openscLabEnv } from '../card-lab/opensc-conf';
 import { OPENSC_PKCS11, VPCD_READERS, ensurePcscd, requireLab, stopPcscd, type PcscdHandle } from '../card-lab/pcscd';
 import { LAB_VALID_AT, loadCardLab, type CardLabPki } from '../card-lab/pki';
 import { createSoftHsmSmartcards, type SoftHsmSmartcards } from '../card-lab/softhsm-smartcards';
+import { startSmartcardPortal } from './smartcard-lab';
 
 const lab = requireLab();
 const [R0, R1] = VPCD_READERS;
@@ -81,13 +81,7 @@ describe.skipIf(lab.skip)(lab.title('ZORG-ID Smartcard creation: a card pulled a
     host = createCardHost({ modulePath: OPENSC_PKCS11, smartcardModulePath: smartcards.module, env: { ...openscLabEnv(), ...smartcards.env }, clock: () => now });
     await host.whenReady();
     dir = mkdtempSync(join(tmpdir(), 'zorgid-sc-pull-'));
-    portal = await createPortal({
-      dbPath: join(dir, 'portal.sqlite'),
-      trust: { ...labTrust(pki), crls: labCrls(pki) },
-      clock: () => now,
-      smartcardCa: { certDer: pki.smartcardCa.certDer, keyPkcs8Der: pki.smartcardCa.keyPkcs8Der },
-    });
-    await portal.store.createRegistration({ ura: '90000382', name: 'TEST Huisartsenpraktijk De Linde', street: 'Laan 1', postcode: '3511 AB', city: 'Utrecht', status: 'active', createdAt: now, activatedAt: now, administrator: null });
+    portal = await startSmartcardPortal(pki, join(dir, 'portal.sqlite'), () => now);
     await insertUzi();
     await insertBlank();
   }, 120_000);
