@@ -103,6 +103,8 @@ test('the UZI-pas pulled while its PIN is asked: creation stops, the blank card 
   const view = await expectFailure(page, /^ERR_CARD_(REMOVED|NOT_PRESENT)$/);
   expect(view.rolledBack).toBe(true);
   await noViolations(page, 'Smartcard: failed');
+  // A pulled card is worth another try (kind retry); a refusal is not.
+  await expect(page.locator('section.smartcard').getByRole('button', { name: 'Opnieuw beginnen' })).toBeVisible();
   await shot(page, '61-smartcard-failed-uzi-pulled');
   expect(await blankCertificates(page)).toBe(0);
   await ctx.close();
@@ -176,6 +178,7 @@ test('a second Smartcard for the same person is refused; the new blank card stay
   await signWithUzi(page);
   const view = await expectFailure(page, /^ERR_SMARTCARD_ALREADY_EXISTS$/);
   expect(view.rolledBack).toBe(true);
+  await expect(page.locator('section.smartcard').getByRole('button', { name: 'Sluiten' })).toBeVisible();
   await shot(page, '66-smartcard-refused-second');
   expect(await blankCertificates(page)).toBe(0);
   await ctx.close();

@@ -3,6 +3,7 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import type { SmartcardStepState, SmartcardView } from '../../../../shared/contract';
 import type { CardFamily } from '../../../../shared/domain';
+import { kindOf } from '../../../../shared/errors';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { isPinForm, PinField } from '../../components/PinField';
 import { useT, type MessageKey } from '../../i18n';
@@ -228,7 +229,7 @@ function Progress({ view }: { view: Exclude<SmartcardView, { step: 'idle' }> }) 
         </div>
       )}
       {view.step === 'failed' && (
-        <ErrorNotice error={{ code: view.code, kind: 'fatal' }} title={t('smartcard.failed')}>
+        <ErrorNotice error={{ code: view.code, kind: kindOf(view.code) }} title={t('smartcard.failed')}>
           {failedStep && <p>{t('smartcard.failedStep', { step: t(`smartcard.step.${failedStep.step}` as MessageKey) })}</p>}
           <p>{t(view.rolledBack ? 'smartcard.rolledBack' : 'smartcard.notRolledBack')}</p>
         </ErrorNotice>
@@ -236,7 +237,8 @@ function Progress({ view }: { view: Exclude<SmartcardView, { step: 'idle' }> }) 
       {view.step !== 'running' && (
         <div className="actions">
           <button type="button" className="button" onClick={() => void dismiss()}>
-            {view.step === 'failed' ? t('smartcard.again') : t('smartcard.close')}
+            {/* A refusal (the portal's "no", a card that is not blank) is not cured by trying again. */}
+            {view.step === 'failed' && kindOf(view.code) !== 'fatal' ? t('smartcard.again') : t('smartcard.close')}
           </button>
         </div>
       )}
