@@ -1,4 +1,7 @@
 // The reader monitor against the real pcsclite → pcscd → vpcd path with the card lab's virtual cards.
+import { spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { CardEvent } from '../../../shared/domain';
 import { startCardLab, type CardLab } from '../../../../test/card-lab/controller';
@@ -143,6 +146,39 @@ describe.skipIf(lab.skip)(lab.title('reader monitor over pcsclite (card lab)'), 
       await cold.close();
     }
   });
+
+  it('a card pulled and put back while the monitor was busy still shows as removed + inserted (event counter)', async () => {
+    // Another process moves the card, so this one can be busy meanwhile: pcsclite then hands us only
+    // the last state (present, same ATR), and only pcsc-lite's event counter says what happened.
+    const driver = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('../../../../test/card-lab/card-driver.ts', import.meta.url))], { stdio: ['pipe', 'pipe', 'inherit'] });
+    const lines = createInterface({ input: driver.stdout! });
+    const replies: string[] = [];
+    const waiting: Array<(line: string) => void> = [];
+    lines.on('line', (line) => (waiting.shift() ?? ((l: string) => replies.push(l)))(line));
+    const reply = () => new Promise<string>((resolve) => (replies.length ? resolve(replies.shift()!) : waiting.push(resolve)));
+    try {
+      expect(await reply()).toBe('ready');
+      const inserted = rec.next(isInserted(R1), 10_000);
+      driver.stdin!.write('insert Z-huisarts 1\n');
+      expect(await reply()).toBe('ok insert Z-huisarts 1');
+      await inserted;
+      const before = rec.events.length;
+
+      driver.stdin!.write('remove 1\nsleep 1500\ninsert Z-huisarts 1\n');
+      // Busy for 4 s: pcscd sees the pull and the new insert (it polls vpcd every ~0.4 s), we see nothing.
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 4000);
+      expect(await reply()).toBe('ok remove 1');
+      expect(await reply()).toBe('ok sleep 1500');
+      expect(await reply()).toBe('ok insert Z-huisarts 1');
+      // The events may have come while we waited for the driver's replies.
+      const after = () => rec.events.slice(before).filter((e) => 'reader' in e && e.reader === R1).map((e) => e.type);
+      await expect.poll(after, { timeout: 5_000 }).toEqual(['removed', 'inserted']);
+      expect(monitor.readers().find((r) => r.name === R1)).toMatchObject({ present: true, atr: UZI_ATR });
+    } finally {
+      driver.stdin!.end();
+      await new Promise((r) => driver.once('exit', r));
+    }
+  }, 60_000);
 
   it('measures insert → event latency', async () => {
     // A card pulled and put back faster than pcscd polls is never seen as gone: start from a seen-empty reader.

@@ -54,8 +54,13 @@ interface ReaderEntry {
   state: ReaderState;
   /** Until the first status arrives, the reader's card state is unknown — not "removed". */
   seen: boolean;
+  /** pcsc-lite's event counter (upper 16 bits of dwEventState) in the last status. */
+  events: number;
   handle: PcscReader;
 }
+
+/** pcsc-lite counts card insertions and removals per reader in the upper 16 bits of the event state. */
+const eventCount = (state: number): number => (state >>> 16) & 0xffff;
 
 export function startReaderMonitor(options: ReaderMonitorOptions = {}): ReaderMonitor {
   const clock = options.clock ?? Date.now;
@@ -152,7 +157,13 @@ export function startReaderMonitor(options: ReaderMonitorOptions = {}): ReaderMo
     const prev = entry.state;
     const first = !entry.seen;
     entry.seen = true;
-    if (prev.present === present && prev.atr === atr && !first) return;
+    // Two statuses can reach us as one (pcsclite reports only the latest when we were busy): a card
+    // pulled and another — or the same — put back shows only in the event counter. Without it the new
+    // card would never be read, or a login would outlive the pull that should have ended it.
+    const counted = eventCount(status.state);
+    const swapped = !first && prev.present && present && counted !== entry.events;
+    entry.events = counted;
+    if (prev.present === present && prev.atr === atr && !first && !swapped) return;
     const match = atr ? lookupAtr(atr) : null;
     entry.state = {
       name: prev.name,
@@ -194,6 +205,7 @@ export function startReaderMonitor(options: ReaderMonitorOptions = {}): ReaderMo
       const entry: ReaderEntry = {
         state: { name: handle.name, present: false, atr: null, family: null, cardName: null },
         seen: false,
+        events: 0,
         handle,
       };
       readers.set(handle.name, entry);
