@@ -60,24 +60,24 @@ async function main(): Promise<void> {
   const card = backend.card;
   const info: AppInfo = { name: 'ZORG-ID Desktop', version: app.getVersion(), mode, demoBackend: backend.demoBackend, platform: process.platform };
 
+  // npm start's reference portal, for this run only.
+  const runPortals = process.env.ZORGID_PORTAL_URL ? [process.env.ZORGID_PORTAL_URL.replace(/\/$/, '')] : [];
   handoff = await setupHandoff({
     store,
     card,
     clock: Date.now,
     rng: (n) => new Uint8Array(randomBytes(n)),
     appVersion: info.version,
-    // npm start's reference portal, for this run only.
-    extraPortals: process.env.ZORGID_PORTAL_URL ? [process.env.ZORGID_PORTAL_URL.replace(/\/$/, '')] : [],
+    extraPortals: runPortals,
     focus: () => (win ? focusWindow(win) : (win = createMainWindow(paths))),
     log,
   });
 
   const appStore = store;
-  const portalUrl = process.env.ZORGID_PORTAL_URL ? [process.env.ZORGID_PORTAL_URL.replace(/\/$/, '')] : [];
   const smartcard = setupSmartcard({
     card,
     pinAuthority: backend.smartcardPinAuthority,
-    portals: () => [...portalUrl, ...appStore.getSettings().portalAllowlist],
+    portals: () => [...runPortals, ...appStore.getSettings().portalAllowlist],
     audit: (entry) => void appStore.appendAudit(entry),
     appVersion: info.version,
     log,
