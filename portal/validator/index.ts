@@ -22,6 +22,7 @@ import { nodeSha256, verifyRs256Digest } from './signature';
 
 export { nodeSha256, verifyRs256Digest } from './signature';
 export { createRevocationChecker, type CrlSource, type OcspConfig, type OcspQuery, type RevocationStatus } from './revocation';
+export { httpOcspQuery, type HttpOcspOptions, type OcspUnknownReason } from './ocsp-http';
 export type { ChainInput, IdentityPort } from './identity';
 export { parseCertificate, type ParsedCertificate } from './certificate';
 

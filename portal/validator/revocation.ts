@@ -23,7 +23,7 @@ export interface OcspConfig {
   url: string;
   /** Default 5000 ms (handoff-protocol.md §5 step 6). */
   timeoutMs?: number;
-  /** The transport; this library ships none yet (docs/handoff-protocol.md, "Revocation"). */
+  /** The transport: `httpOcspQuery()` from ./ocsp-http, or your own (docs/handoff-protocol.md, "OCSP over HTTP"). */
   query: OcspQuery;
 }
 
