@@ -1,15 +1,15 @@
 // The HTTP OCSP client against a real responder on 127.0.0.1 signing with the card lab's TEST CA keys:
 // only a verified, fresh answer about exactly this certificate counts; everything else is 'unknown'.
+import { memoryRequests } from '../test/memory-requests';
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppError, type ErrorCode } from '../../src/shared/errors';
-import { toBase64Url } from '../../src/shared/handoff-token';
 import type { CardLabPki, LabCardId } from '../../test/card-lab/pki';
 import { LAB_VALID_AT, labTrust, loadLab, newBrowserCode, signLabToken } from '../test/lab-tokens';
 import { labKeyHash, startOcspResponder, type OcspBehaviour, type OcspResponder } from '../test/ocsp-responder';
-import { createValidator, httpOcspQuery, type HandoffRequestPort, type HandoffRequestView, type OcspUnknownReason } from './index';
+import { createValidator, httpOcspQuery, type OcspUnknownReason } from './index';
 import { id_pkix_ocsp_nonce } from './ocsp-asn1';
 
 const NOW = LAB_VALID_AT.getTime();
@@ -173,36 +173,11 @@ describe('httpOcspQuery (RFC 6960 over HTTP POST)', () => {
   });
 });
 
-function memoryRequests(): HandoffRequestPort & { add(): HandoffRequestView } {
-  const all = new Map<string, HandoffRequestView>();
-  return {
-    add() {
-      const req: HandoffRequestView = {
-        id: toBase64Url(randomBytes(16)),
-        purpose: 'login',
-        challenge: toBase64Url(randomBytes(32)),
-        origin: ORIGIN,
-        ura: null,
-        expiresAt: NOW + 5 * 60_000,
-        usedAt: null,
-      };
-      all.set(req.id, req);
-      return req;
-    },
-    find: (id) => all.get(id) ?? null,
-    markUsed(id, at) {
-      const r = all.get(id);
-      if (!r || r.usedAt !== null) return false;
-      r.usedAt = at;
-      return true;
-    },
-  };
-}
 
 describe('the validator with the HTTP OCSP client wired (no CRLs configured)', () => {
   async function validateWith(behaviour: OcspBehaviour, timeoutMs: number, card: LabCardId = 'Z-huisarts'): Promise<ErrorCode | 'ok'> {
     responder.set(behaviour);
-    const requests = memoryRequests();
+    const requests = memoryRequests(ORIGIN, NOW);
     const validator = createValidator({
       ...labTrust(pki),
       crls: [],

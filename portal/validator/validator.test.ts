@@ -1,12 +1,13 @@
 // The validator against tokens signed with the card lab's real keys: one test per ERR_TOKEN_* code,
 // in the order of handoff-protocol.md §5.
+import { memoryRequests } from '../test/memory-requests';
 import { randomBytes } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { AppError, type ErrorCode } from '../../src/shared/errors';
 import { toBase64Url, type HandoffPurpose, type HandoffToken } from '../../src/shared/handoff-token';
 import type { CardLabPki } from '../../test/card-lab/pki';
 import { LAB_VALID_AT, labCrls, labTrust, loadLab, newBrowserCode, signLabToken } from '../test/lab-tokens';
-import { createValidator, type HandoffRequestPort, type HandoffRequestView, type ValidatorOptions } from './index';
+import { createValidator, type HandoffRequestView, type ValidatorOptions } from './index';
 
 const ORIGIN = 'https://portaal.zorgid.test';
 let pki: CardLabPki;
@@ -15,37 +16,10 @@ beforeAll(async () => {
   pki = await loadLab();
 }, 60_000);
 
-function memoryRequests(): HandoffRequestPort & { add(r: Partial<HandoffRequestView>): HandoffRequestView; all: Map<string, HandoffRequestView> } {
-  const all = new Map<string, HandoffRequestView>();
-  return {
-    all,
-    add(r) {
-      const req: HandoffRequestView = {
-        id: toBase64Url(randomBytes(16)),
-        purpose: 'login',
-        challenge: toBase64Url(randomBytes(32)),
-        origin: ORIGIN,
-        ura: null,
-        expiresAt: LAB_VALID_AT.getTime() + 5 * 60_000,
-        usedAt: null,
-        ...r,
-      };
-      all.set(req.id, req);
-      return req;
-    },
-    find: (id) => all.get(id) ?? null,
-    markUsed(id, at) {
-      const r = all.get(id);
-      if (!r || r.usedAt !== null) return false;
-      r.usedAt = at;
-      return true;
-    },
-  };
-}
 
 function setup(overrides: Partial<ValidatorOptions> = {}) {
   let now = LAB_VALID_AT.getTime();
-  const requests = memoryRequests();
+  const requests = memoryRequests(ORIGIN, LAB_VALID_AT.getTime());
   const validator = createValidator({ ...labTrust(pki), crls: labCrls(pki), clock: () => now, requests, ...overrides });
   return { validator, requests, setNow: (t: number) => (now = t) };
 }
