@@ -4,6 +4,16 @@
 import { AsnChoiceType, AsnIntegerArrayBufferConverter, AsnProp, AsnPropTypes, OctetString } from '@peculiar/asn1-schema';
 import { AlgorithmIdentifier, Certificate, Extensions, Name } from '@peculiar/asn1-x509';
 
+/**
+ * The schema decorators applied by hand, in field order (then the CHOICE mark, as a class decorator
+ * would come after its property decorators): the same result under every decorator mode — Playwright's
+ * loader compiles `@decorators` as TC39 decorators, which @peculiar/asn1-schema does not take.
+ */
+function schema(target: new () => object, props: Record<string, Parameters<typeof AsnProp>[0]>, choice = false): void {
+  for (const [key, options] of Object.entries(props)) AsnProp(options)(target.prototype, key);
+  if (choice) AsnChoiceType()(target);
+}
+
 export const id_pkix_ocsp_basic = '1.3.6.1.5.5.7.48.1.1';
 export const id_pkix_ocsp_nonce = '1.3.6.1.5.5.7.48.1.2';
 
@@ -18,113 +28,123 @@ export const OCSP_RESPONSE_STATUS = {
 } as const;
 
 export class CertId {
-  @AsnProp({ type: AlgorithmIdentifier }) hashAlgorithm = new AlgorithmIdentifier();
-  @AsnProp({ type: OctetString }) issuerNameHash = new OctetString();
-  @AsnProp({ type: OctetString }) issuerKeyHash = new OctetString();
-  @AsnProp({ type: AsnPropTypes.Integer, converter: AsnIntegerArrayBufferConverter }) serialNumber = new ArrayBuffer(0);
+  hashAlgorithm = new AlgorithmIdentifier();
+  issuerNameHash = new OctetString();
+  issuerKeyHash = new OctetString();
+  serialNumber = new ArrayBuffer(0);
   constructor(params: Partial<CertId> = {}) {
     Object.assign(this, params);
   }
 }
+schema(CertId, { hashAlgorithm: { type: AlgorithmIdentifier }, issuerNameHash: { type: OctetString }, issuerKeyHash: { type: OctetString }, serialNumber: { type: AsnPropTypes.Integer, converter: AsnIntegerArrayBufferConverter } });
 
 export class OcspSingleRequest {
-  @AsnProp({ type: CertId }) reqCert = new CertId();
-  @AsnProp({ type: Extensions, context: 0, optional: true }) singleRequestExtensions?: Extensions;
+  reqCert = new CertId();
+  singleRequestExtensions?: Extensions;
   constructor(params: Partial<OcspSingleRequest> = {}) {
     Object.assign(this, params);
   }
 }
+schema(OcspSingleRequest, { reqCert: { type: CertId }, singleRequestExtensions: { type: Extensions, context: 0, optional: true } });
 
 export class TbsRequest {
-  @AsnProp({ type: AsnPropTypes.Integer, context: 0, defaultValue: 0 }) version = 0;
-  @AsnProp({ type: OcspSingleRequest, repeated: 'sequence' }) requestList: OcspSingleRequest[] = [];
-  @AsnProp({ type: Extensions, context: 2, optional: true }) requestExtensions?: Extensions;
+  version = 0;
+  requestList: OcspSingleRequest[] = [];
+  requestExtensions?: Extensions;
   constructor(params: Partial<TbsRequest> = {}) {
     Object.assign(this, params);
   }
 }
+schema(TbsRequest, { version: { type: AsnPropTypes.Integer, context: 0, defaultValue: 0 }, requestList: { type: OcspSingleRequest, repeated: 'sequence' }, requestExtensions: { type: Extensions, context: 2, optional: true } });
 
 export class OcspRequest {
-  @AsnProp({ type: TbsRequest }) tbsRequest = new TbsRequest();
+  tbsRequest = new TbsRequest();
   constructor(params: Partial<OcspRequest> = {}) {
     Object.assign(this, params);
   }
 }
+schema(OcspRequest, { tbsRequest: { type: TbsRequest } });
 
 export class ResponseBytes {
-  @AsnProp({ type: AsnPropTypes.ObjectIdentifier }) responseType = '';
-  @AsnProp({ type: OctetString }) response = new OctetString();
+  responseType = '';
+  response = new OctetString();
   constructor(params: Partial<ResponseBytes> = {}) {
     Object.assign(this, params);
   }
 }
+schema(ResponseBytes, { responseType: { type: AsnPropTypes.ObjectIdentifier }, response: { type: OctetString } });
 
 export class OcspResponse {
-  @AsnProp({ type: AsnPropTypes.Enumerated }) responseStatus = 0;
-  @AsnProp({ type: ResponseBytes, context: 0, optional: true }) responseBytes?: ResponseBytes;
+  responseStatus = 0;
+  responseBytes?: ResponseBytes;
   constructor(params: Partial<OcspResponse> = {}) {
     Object.assign(this, params);
   }
 }
+schema(OcspResponse, { responseStatus: { type: AsnPropTypes.Enumerated }, responseBytes: { type: ResponseBytes, context: 0, optional: true } });
 
-@AsnChoiceType()
 export class ResponderId {
-  @AsnProp({ type: Name, context: 1 }) byName?: Name;
+  byName?: Name;
   /** SHA-1 of the responder's subjectPublicKey BIT STRING contents. */
-  @AsnProp({ type: OctetString, context: 2 }) byKey?: OctetString;
+  byKey?: OctetString;
   constructor(params: Partial<ResponderId> = {}) {
     Object.assign(this, params);
   }
 }
+schema(ResponderId, { byName: { type: Name, context: 1 }, byKey: { type: OctetString, context: 2 } }, true);
 
 export class RevokedInfo {
-  @AsnProp({ type: AsnPropTypes.GeneralizedTime }) revocationTime = new Date();
-  @AsnProp({ type: AsnPropTypes.Enumerated, context: 0, optional: true }) revocationReason?: number;
+  revocationTime = new Date();
+  revocationReason?: number;
   constructor(params: Partial<RevokedInfo> = {}) {
     Object.assign(this, params);
   }
 }
+schema(RevokedInfo, { revocationTime: { type: AsnPropTypes.GeneralizedTime }, revocationReason: { type: AsnPropTypes.Enumerated, context: 0, optional: true } });
 
-@AsnChoiceType()
 export class CertStatus {
-  @AsnProp({ type: AsnPropTypes.Null, context: 0, implicit: true }) good?: null;
-  @AsnProp({ type: RevokedInfo, context: 1, implicit: true }) revoked?: RevokedInfo;
-  @AsnProp({ type: AsnPropTypes.Null, context: 2, implicit: true }) unknown?: null;
+  good?: null;
+  revoked?: RevokedInfo;
+  unknown?: null;
   constructor(params: Partial<CertStatus> = {}) {
     Object.assign(this, params);
   }
 }
+schema(CertStatus, { good: { type: AsnPropTypes.Null, context: 0, implicit: true }, revoked: { type: RevokedInfo, context: 1, implicit: true }, unknown: { type: AsnPropTypes.Null, context: 2, implicit: true } }, true);
 
 export class SingleResponse {
-  @AsnProp({ type: CertId }) certId = new CertId();
-  @AsnProp({ type: CertStatus }) certStatus = new CertStatus();
-  @AsnProp({ type: AsnPropTypes.GeneralizedTime }) thisUpdate = new Date();
-  @AsnProp({ type: AsnPropTypes.GeneralizedTime, context: 0, optional: true }) nextUpdate?: Date;
-  @AsnProp({ type: Extensions, context: 1, optional: true }) singleExtensions?: Extensions;
+  certId = new CertId();
+  certStatus = new CertStatus();
+  thisUpdate = new Date();
+  nextUpdate?: Date;
+  singleExtensions?: Extensions;
   constructor(params: Partial<SingleResponse> = {}) {
     Object.assign(this, params);
   }
 }
+schema(SingleResponse, { certId: { type: CertId }, certStatus: { type: CertStatus }, thisUpdate: { type: AsnPropTypes.GeneralizedTime }, nextUpdate: { type: AsnPropTypes.GeneralizedTime, context: 0, optional: true }, singleExtensions: { type: Extensions, context: 1, optional: true } });
 
 export class ResponseData {
-  @AsnProp({ type: AsnPropTypes.Integer, context: 0, defaultValue: 0 }) version = 0;
-  @AsnProp({ type: ResponderId }) responderId = new ResponderId();
-  @AsnProp({ type: AsnPropTypes.GeneralizedTime }) producedAt = new Date();
-  @AsnProp({ type: SingleResponse, repeated: 'sequence' }) responses: SingleResponse[] = [];
-  @AsnProp({ type: Extensions, context: 1, optional: true }) responseExtensions?: Extensions;
+  version = 0;
+  responderId = new ResponderId();
+  producedAt = new Date();
+  responses: SingleResponse[] = [];
+  responseExtensions?: Extensions;
   constructor(params: Partial<ResponseData> = {}) {
     Object.assign(this, params);
   }
 }
+schema(ResponseData, { version: { type: AsnPropTypes.Integer, context: 0, defaultValue: 0 }, responderId: { type: ResponderId }, producedAt: { type: AsnPropTypes.GeneralizedTime }, responses: { type: SingleResponse, repeated: 'sequence' }, responseExtensions: { type: Extensions, context: 1, optional: true } });
 
 export class BasicOcspResponse {
-  @AsnProp({ type: ResponseData, raw: true }) tbsResponseData = new ResponseData();
+  tbsResponseData = new ResponseData();
   /** The DER of tbsResponseData exactly as received: the bytes the signature covers. */
   tbsResponseDataRaw?: ArrayBuffer;
-  @AsnProp({ type: AlgorithmIdentifier }) signatureAlgorithm = new AlgorithmIdentifier();
-  @AsnProp({ type: AsnPropTypes.BitString }) signature = new ArrayBuffer(0);
-  @AsnProp({ type: Certificate, context: 0, repeated: 'sequence', optional: true }) certs?: Certificate[];
+  signatureAlgorithm = new AlgorithmIdentifier();
+  signature = new ArrayBuffer(0);
+  certs?: Certificate[];
   constructor(params: Partial<BasicOcspResponse> = {}) {
     Object.assign(this, params);
   }
 }
+schema(BasicOcspResponse, { tbsResponseData: { type: ResponseData, raw: true }, signatureAlgorithm: { type: AlgorithmIdentifier }, signature: { type: AsnPropTypes.BitString }, certs: { type: Certificate, context: 0, repeated: 'sequence', optional: true } });
