@@ -78,22 +78,28 @@ const NOTICES: Record<string, string> = {
   'smartcard-verwijderd': 'De ZORG-ID Smartcard is verwijderd. Het certificaat is ingetrokken en staat op de CRL van de ZORG-ID Smartcard CA.',
 };
 
+/**
+ * Who is acting: a live Mobiel ID login whose Mobiel ID is still active (one blocked or revoked after
+ * login loses the administration at its next request); null otherwise. Used by every beheer route.
+ */
+export async function sessionActor(ctx: Pick<RouteContext, 'store' | 'liveSession'>, c: PortalContext): Promise<Actor | null> {
+  const { store } = ctx;
+  const s = c.get('session');
+  if (!ctx.liveSession(s) || s.kind !== 'login' || !s.mobileId) return null;
+  const mobile = await store.getMobileId(s.mobileId);
+  if (!mobile || mobile.status !== 'active') return null;
+  const person = await store.getPerson(mobile.personId);
+  if (!person) return null;
+  return { personId: person.id, mobileId: mobile.id, name: person.name, memberships: await store.listMemberships(person.id) };
+}
+
 export function registerAdminRoutes(ctx: RouteContext): void {
   const { app, store, clock, audit } = ctx;
   const deps: AdminDeps = { store, clock, rng: ctx.rng, origin: ctx.origin };
 
   const isApi = (c: PortalContext) => c.req.path.startsWith('/api/');
 
-  async function actorOf(c: PortalContext): Promise<Actor | null> {
-    const s = c.get('session');
-    if (!ctx.liveSession(s) || s.kind !== 'login' || !s.mobileId) return null;
-    // A Mobiel ID blocked or revoked after login loses the administration at its next request.
-    const mobile = await store.getMobileId(s.mobileId);
-    if (!mobile || mobile.status !== 'active') return null;
-    const person = await store.getPerson(mobile.personId);
-    if (!person) return null;
-    return { personId: person.id, mobileId: mobile.id, name: person.name, memberships: await store.listMemberships(person.id) };
-  }
+  const actorOf = (c: PortalContext) => sessionActor(ctx, c);
 
   async function orgRef(ura: string): Promise<OrgRef> {
     const r = await store.getRegistration(ura);

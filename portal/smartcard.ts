@@ -24,6 +24,7 @@ import { ERROR_MESSAGES } from '../src/shared/error-messages';
 import { fromBase64Url, type HandoffToken } from '../src/shared/handoff-token';
 import { activationMessage } from '../src/main/core/enrol/smartcard-portal';
 import { authorize, blockSchema, confirmSchema, type Actor, type AdminAction } from './admin';
+import { sessionActor } from './admin-routes';
 import { fieldErrors } from './organisation';
 import { confirmPage, userUrl } from './pages/admin-pages';
 import { errorPage } from './pages/pages';
@@ -216,16 +217,7 @@ export function registerSmartcardRoutes(ctx: RouteContext, deps: { validator: To
   const { app, store, clock, rng, audit, refuse } = ctx;
   const adminDeps: SmartcardAdminDeps = { store, clock, audit };
 
-  // The same actor rule as admin-routes.ts: a live Mobiel ID login whose Mobiel ID is still active.
-  async function actorOf(c: PortalContext): Promise<Actor | null> {
-    const s = c.get('session');
-    if (!ctx.liveSession(s) || s.kind !== 'login' || !s.mobileId) return null;
-    const mobile = await store.getMobileId(s.mobileId);
-    if (!mobile || mobile.status !== 'active') return null;
-    const person = await store.getPerson(mobile.personId);
-    if (!person) return null;
-    return { personId: person.id, mobileId: mobile.id, name: person.name, memberships: await store.listMemberships(person.id) };
-  }
+  const actorOf = (c: PortalContext) => sessionActor(ctx, c);
   const actorName = (c: PortalContext, actor: Actor | null) => (actor ? `zorgid:${actor.personId}` : ctx.browserActor(c));
 
   app.get('/api/beheer/organisaties/:ura/smartcards', async (c) => {
