@@ -128,7 +128,7 @@ export function pinLengths(status: Pick<PinStatus, 'minLength' | 'maxLength'>): 
   return min <= max ? { min, max } : { min: 6, max: 8 };
 }
 
-/** The steps of ZORG-ID Smartcard creation, in order (core/enrol/create-smartcard.ts SMARTCARD_STEPS). */
+/** The steps of ZORG-ID Smartcard creation, in order (core/enrol/create-smartcard.ts runs them as SMARTCARD_STEPS). */
 export const SMARTCARD_SCREEN_STEPS = [
   'detect-blank',
   'set-pin',

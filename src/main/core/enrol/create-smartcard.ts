@@ -12,6 +12,7 @@
 // card blank and generateKeyPair removes the leftovers, so the blank card stays reusable either way.
 // The portal only counts an activated Smartcard as existing.
 import { createHash, timingSafeEqual, verify as verifySignature, X509Certificate } from 'node:crypto';
+import { SMARTCARD_SCREEN_STEPS } from '../../../shared/channels';
 import { AppError } from '../../../shared/errors';
 import {
   buildHandoffToken,
@@ -27,16 +28,8 @@ import { SMARTCARD_KEY_ID, SMARTCARD_KEY_LABEL, SMARTCARD_PENDING_LABEL, type Pi
 import { buildCsr } from './csr';
 import { activationMessage, type SmartcardPortal } from './smartcard-portal';
 
-export const SMARTCARD_STEPS = [
-  'detect-blank',
-  'set-pin',
-  'generate-key',
-  'build-csr',
-  'identify-uzi',
-  'certify',
-  'write-certificate',
-  'test-signature',
-] as const;
+/** The steps in order: the screen's list (shared/channels.ts), so the two cannot drift apart. */
+export const SMARTCARD_STEPS = SMARTCARD_SCREEN_STEPS;
 export type SmartcardStep = (typeof SMARTCARD_STEPS)[number];
 
 export type SmartcardProgress =

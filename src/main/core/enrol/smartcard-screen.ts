@@ -5,11 +5,8 @@ import type { ContractHandlers } from '../../../shared/contract';
 import { SMARTCARD_SCREEN_STEPS, type SmartcardStepState, type SmartcardView } from '../../../shared/channels';
 import type { CardEvent, CardFamily } from '../../../shared/domain';
 import { AppError, serializeError, type ErrorCode } from '../../../shared/errors';
-import { SMARTCARD_STEPS, checkNewPin, type CreateSmartcardInput, type CreatedSmartcard, type SmartcardProgress } from './create-smartcard';
+import { checkNewPin, type CreateSmartcardInput, type CreatedSmartcard, type SmartcardProgress } from './create-smartcard';
 
-// The screen's step list is the flow's, in the same order.
-const _sameSteps: typeof SMARTCARD_STEPS extends typeof SMARTCARD_SCREEN_STEPS ? true : never = true;
-void _sameSteps;
 
 /** createSmartcard with its deps bound (composition root); waitForCard is the screen's. */
 export type RunSmartcard = (
