@@ -210,11 +210,7 @@ function pkcs11TokenAccess(module: graphene.Module): SmartcardTokenAccess {
       } catch (e) {
         throw toAppError(e);
       } finally {
-        try {
-          session?.close();
-        } catch {
-          /* the card may be gone; the session is invalid either way */
-        }
+        closeQuietly(session, false);
       }
     },
 
@@ -254,29 +250,22 @@ function pkcs11TokenAccess(module: graphene.Module): SmartcardTokenAccess {
         throw toAppError(e, { keyBits });
       } finally {
         req.pin.fill(0);
-        try {
-          if (loggedIn) session?.logout();
-        } catch {
-          /* card gone: nothing to log out of */
-        }
-        try {
-          session?.close();
-        } catch {
-          /* idem */
-        }
+        closeQuietly(session, loggedIn);
       }
     },
 
     async close(): Promise<void> {
       // C_Finalize only at process exit: finalising here would forbid a later C_Initialize (once per process).
     },
-  };  return { ...base, ...smartcardOps(slotById) };
+  };
+  return { ...base, ...smartcardOps(slotById) };
 }
 
 // ---- ZORG-ID Smartcard creation (smartcard-token.ts) ---------------------------------------------
 
 const RW = graphene.SessionFlag.SERIAL_SESSION | graphene.SessionFlag.RW_SESSION;
 
+/** Logs out and closes whatever a call opened; the card may be gone, and the session is invalid either way. */
 function closeQuietly(session: graphene.Session | undefined, loggedIn: boolean): void {
   try {
     if (loggedIn) session?.logout();
