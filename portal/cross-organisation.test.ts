@@ -79,3 +79,18 @@ describe('cross-organisation takeover (issue 15 item 1)', () => {
     expect((await world.portal.store.getMembership(victim.person.id, ORG_B.ura))?.role).toBe('Administrator');
   });
 });
+
+describe('an enrolment code meets a membership made after it (issue 15 item 1)', () => {
+  it('a code issued in A is void once the person was added to B later', async () => {
+    const beheerderA = await world.member({ ura: ORG_A.ura, role: 'Beheerder' });
+    const registered = await api(beheerderA.browser, 'POST', '/api/beheer/gebruikers', { organisatie: ORG_A.ura, voornaam: 'Piet', achternaam: 'Pol', geboortedatum: '1970-01-02' });
+    expect(registered.status).toBe(201);
+    const id = (registered.json.user as { zorgIdId: string }).zorgIdId;
+    const payload = (registered.json.enrolment as { payload: string }).payload;
+    world.now.value += 60_000;
+    const adminB = await world.member({ ura: ORG_B.ura, role: 'Administrator' });
+    expect((await api(adminB.browser, 'POST', '/api/beheer/gebruikers/bestaand', { organisatie: ORG_B.ura, zorgIdId: id, geboortedatum: '1970-01-02' })).status).toBe(201);
+    await expect(createMobileApp().enrol({ payload }, '1970-01-02')).rejects.toMatchObject({ code: 'ERR_ENROL_CODE_VOID' });
+    expect((await world.portal.store.listAudit(10)).find((a) => a.action === 'enrolment.redeem')).toMatchObject({ outcome: 'refused', detail: { reason: 'other-organisation', otherOrganisations: [ORG_B.ura] } });
+  });
+});
