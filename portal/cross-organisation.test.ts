@@ -2,8 +2,11 @@
 // takeover end to end (a Beheerder of A adds B's Administrator as an existing user, asks a new
 // certificate, redeems the QR on its own phone and acts in B), and the national block of another
 // organisation's administrator. Real loopback HTTP, a real SQLite file.
+import { generateKeyPairSync } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMobileApp } from '../test/fakes/mobile-app';
+import { ADMIN_ACTIONS, POLICY, REACHES_OTHER_ORGANISATIONS, type AdminAction } from './admin';
+import type { PortalRole } from './store/store';
 import { ORG_A, ORG_B, api, createAdminWorld, type AdminWorld, type Member } from './test/admin-fixture';
 import { TestBrowser } from './test/org-flow';
 
@@ -92,5 +95,86 @@ describe('an enrolment code meets a membership made after it (issue 15 item 1)',
     expect((await api(adminB.browser, 'POST', '/api/beheer/gebruikers/bestaand', { organisatie: ORG_B.ura, zorgIdId: id, geboortedatum: '1970-01-02' })).status).toBe(201);
     await expect(createMobileApp().enrol({ payload }, '1970-01-02')).rejects.toMatchObject({ code: 'ERR_ENROL_CODE_VOID' });
     expect((await world.portal.store.listAudit(10)).find((a) => a.action === 'enrolment.redeem')).toMatchObject({ outcome: 'refused', detail: { reason: 'other-organisation', otherOrganisations: [ORG_B.ura] } });
+  });
+});
+
+/** A person in A (Gebruiker) who is also `roleB` in B, with an active or blocked Mobiel ID when asked. */
+async function shared(roleB: PortalRole, mobileId: 'none' | 'active' | 'blocked' = 'none') {
+  const person = await world.registered(ORG_A.ura, 'Gebruiker');
+  await world.portal.store.putMembership({ personId: person.id, ura: ORG_B.ura, role: roleB, createdAt: world.now.value });
+  if (mobileId !== 'none') {
+    const { publicKey } = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
+    await world.portal.store.putMobileId({
+      id: `x${person.id.replace(/-/g, '')}xxxxxx`.slice(0, 22),
+      personId: person.id,
+      uziNumber: null,
+      name: person.name,
+      birthDate: person.birthDate,
+      publicKeySpki: publicKey.export({ type: 'spki', format: 'der' }).toString('base64'),
+      keyAlg: 'ES256',
+      status: 'active',
+      createdAt: world.now.value,
+    });
+    if (mobileId === 'blocked') await world.portal.store.setMobileIdStatus(person.id, 'active', 'blocked', world.now.value, 'beveiligingsincident');
+  }
+  return person;
+}
+
+type Call = { method: 'GET' | 'POST'; path: string; body?: unknown; html?: boolean; ok: number };
+type TargetAction = Exclude<AdminAction, 'users.list' | 'users.inactive' | 'user.register' | 'user.add-existing'>;
+
+/** Every action on one user, in A, on a person who is also a member of B. */
+const ON_SHARED: Record<TargetAction, (roleB: PortalRole) => Promise<Call>> = {
+  'user.view': async (r) => ({ method: 'GET', path: userPath(ORG_A.ura, (await shared(r)).id), ok: 200 }),
+  'user.role': async (r) => ({ method: 'POST', path: `${userPath(ORG_A.ura, (await shared(r)).id)}/rol`, body: { rol: 'Beheerder' }, ok: 200 }),
+  'user.attributes': async (r) => ({ method: 'POST', path: `${userPath(ORG_A.ura, (await shared(r)).id)}/attributen`, body: { type: 'taakcode', taakcode: 'T-01' }, ok: 200 }),
+  'user.block': async (r) => ({ method: 'POST', path: `${userPath(ORG_A.ura, (await shared(r, 'active')).id)}/blokkeren`, body: { reden: 'beveiligingsincident' }, ok: 200 }),
+  'user.unblock': async (r) => ({ method: 'POST', path: `${userPath(ORG_A.ura, (await shared(r, 'blocked')).id)}/activeren`, body: { bevestigd: 'ja' }, ok: 200 }),
+  'user.revoke': async (r) => ({ method: 'POST', path: `${userPath(ORG_A.ura, (await shared(r, 'blocked')).id)}/intrekken`, body: { bevestigd: 'ja' }, ok: 200 }),
+  'user.new-certificate': async (r) => ({ method: 'POST', path: `${userPath(ORG_A.ura, (await shared(r)).id)}/certificaat`, body: {}, ok: 201 }),
+  'user.remove': async (r) => ({ method: 'POST', path: `${userPath(ORG_A.ura, (await shared(r)).id)}/verwijderen`, body: { bevestigd: 'ja' }, ok: 200 }),
+  'user.lost-pin': async (r) => ({ method: 'GET', path: `/beheer/organisaties/${ORG_A.ura}/gebruikers/${(await shared(r, 'active')).id}/pincode-kwijt`, html: true, ok: 200 }),
+};
+
+describe('matrix: role in A × action on a user of A who is also in B × role in B', () => {
+  const actorsA = {} as Record<PortalRole | 'Administrator A+B', Member>;
+  beforeAll(async () => {
+    for (const role of ['Administrator', 'Beheerder', 'Gebruiker'] as const) actorsA[role] = await world.member({ ura: ORG_A.ura, role });
+    const both = await world.member({ ura: ORG_A.ura, role: 'Administrator' });
+    await world.portal.store.putMembership({ personId: both.person.id, ura: ORG_B.ura, role: 'Administrator', createdAt: world.now.value });
+    actorsA['Administrator A+B'] = both;
+  }, 60_000);
+
+  const cells = (['Administrator', 'Beheerder', 'Gebruiker', 'Administrator A+B'] as const).flatMap((actor) =>
+    (Object.keys(ON_SHARED) as TargetAction[]).flatMap((action) =>
+      (['Gebruiker', 'Administrator'] as const).map((roleB) => {
+        const roleA: PortalRole = actor === 'Administrator A+B' ? 'Administrator' : actor;
+        const inA = POLICY[action].includes(roleA);
+        const reachesB = REACHES_OTHER_ORGANISATIONS.has(action);
+        const code = !inA ? 'ERR_ADMIN_FORBIDDEN' : reachesB && actor !== 'Administrator A+B' ? 'ERR_ADMIN_OTHER_ORGANISATION' : null;
+        return { actor, action, roleB, code };
+      }),
+    ),
+  );
+
+  it('covers every action on one user', () => {
+    expect(Object.keys(ON_SHARED).length + 4).toBe(ADMIN_ACTIONS.length);
+  });
+
+  it.each(cells)('$actor · $action · target is $roleB in B → $code', async ({ actor, action, roleB, code }) => {
+    const call = await ON_SHARED[action](roleB);
+    const before = world.state();
+    const browser = actorsA[actor].browser;
+    const res = call.html
+      ? await browser.fetch(call.path).then(async (r) => ({ status: r.status, json: { html: await r.text() } as Record<string, unknown> }))
+      : await api(browser, call.method, call.path, call.body);
+    if (code === null) {
+      expect(res.status, JSON.stringify(res.json).slice(0, 300)).toBe(call.ok);
+    } else {
+      expect(res.status, JSON.stringify(res.json).slice(0, 300)).toBe(403);
+      if (call.html) expect(res.json.html).toContain(code);
+      else expect(res.json).toMatchObject({ outcome: 'refused', code });
+      expect(world.state()).toEqual(before);
+    }
   });
 });
