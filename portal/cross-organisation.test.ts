@@ -178,3 +178,17 @@ describe('matrix: role in A × action on a user of A who is also in B × role in
     }
   });
 });
+
+describe('a new certificate next to an active Mobiel ID (issue 15 item 1)', () => {
+  it('is refused with ERR_ADMIN_DEVICE_ACTIVE even in the own organisation; block and revoke first (§9.2)', async () => {
+    const t = await world.member({ ura: ORG_A.ura, role: 'Gebruiker', login: false });
+    const url = userPath(ORG_A.ura, t.person.id);
+    const before = world.state();
+    const r = await api(adminA.browser, 'POST', `${url}/certificaat`, {});
+    expect(r).toMatchObject({ status: 409, json: { outcome: 'refused', code: 'ERR_ADMIN_DEVICE_ACTIVE', message: expect.stringContaining('actieve ZORG-ID Mobiel ID') } });
+    expect(world.state()).toEqual(before);
+    expect((await api(adminA.browser, 'POST', `${url}/blokkeren`, { reden: 'apparaat-verloren' })).status).toBe(200);
+    expect((await api(adminA.browser, 'POST', `${url}/intrekken`, { bevestigd: 'ja' })).status).toBe(200);
+    expect((await api(adminA.browser, 'POST', `${url}/certificaat`, {})).status).toBe(201);
+  });
+});
