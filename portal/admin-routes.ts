@@ -15,6 +15,7 @@ import {
   assignRole,
   attributeSchema,
   authorize,
+  REACHES_OTHER_ORGANISATIONS,
   blockSchema,
   blockUser,
   confirmSchema,
@@ -58,7 +59,7 @@ import { ZORG_ID_ID_PATTERN } from './zorg-id';
 const statusOf = (code: ErrorCode): 400 | 401 | 403 | 404 | 409 =>
   code === 'ERR_ADMIN_LOGIN_REQUIRED'
     ? 401
-    : code === 'ERR_ADMIN_FORBIDDEN' || code === 'ERR_PORTAL_FORBIDDEN_ORIGIN'
+    : code === 'ERR_ADMIN_FORBIDDEN' || code === 'ERR_ADMIN_OTHER_ORGANISATION' || code === 'ERR_PORTAL_FORBIDDEN_ORIGIN'
       ? 403
       : code === 'ERR_ADMIN_USER_NOT_FOUND' || code === 'ERR_ADMIN_ORG_UNKNOWN'
         ? 404
@@ -139,6 +140,8 @@ export function registerAdminRoutes(ctx: RouteContext): void {
   }
   interface UserGate extends Gate {
     target: MembershipRecord;
+    /** The target's other organisations: an action reaching them is audited as cross-organisation. */
+    elsewhere: string[];
   }
 
   /** The gate of every route of one organisation: origin, login, role. */
@@ -165,12 +168,14 @@ export function registerAdminRoutes(ctx: RouteContext): void {
       await record(c, g.actor, action, 'refused', { ura, target: personId.slice(0, 20) }, 'ERR_ADMIN_USER_NOT_FOUND');
       return refused(c, 'ERR_ADMIN_USER_NOT_FOUND');
     }
-    const denied = authorize(g.actor, action, ura, target);
+    const targetMemberships = await store.listMemberships(personId);
+    const elsewhere = targetMemberships.filter((m) => m.ura !== ura).map((m) => m.ura);
+    const denied = authorize(g.actor, action, ura, target, targetMemberships);
     if (denied) {
-      await record(c, g.actor, action, 'refused', { ura, target: personId, targetRole: target.role }, denied);
+      await record(c, g.actor, action, 'refused', { ura, target: personId, targetRole: target.role, ...(elsewhere.length ? { otherOrganisations: elsewhere } : {}) }, denied);
       return refused(c, denied);
     }
-    return { ...g, target };
+    return { ...g, target, elsewhere };
   }
 
   const qrDataUrl = (payload: string) => QRCode.toDataURL(payload, { errorCorrectionLevel: 'M', margin: 2, width: 320 });
@@ -460,7 +465,8 @@ export function registerAdminRoutes(ctx: RouteContext): void {
           if (isApi(c)) return refused(c, result.code, result.fields);
           return rerender(result.fields ?? {}, result.code, result.status === 409 ? 409 : 400);
         }
-        await record(c, g.actor, action, 'ok', { ura: g.ura, target: g.target.personId, ...(result.detail ?? {}) });
+        const crossOrganisation = REACHES_OTHER_ORGANISATIONS.has(action) && g.elsewhere.length ? { otherOrganisations: g.elsewhere } : {};
+        await record(c, g.actor, action, 'ok', { ura: g.ura, target: g.target.personId, ...(result.detail ?? {}), ...crossOrganisation });
         if (result.respond) return result.respond();
         if (isApi(c)) return c.json({ outcome: 'ok', ...(result.json ?? {}), user: toWire(await userView(deps, (await store.getMembership(g.target.personId, g.ura)) ?? g.target)) });
         const base = userUrl(g.ura, g.target.personId);

@@ -196,8 +196,14 @@ describe('block, unblock, revoke, new certificate (§7.4–§7.6)', () => {
     const t = await world.member({ ura: ORG_A.ura, role: 'Gebruiker' });
     await world.portal.store.putMembership({ personId: t.person.id, ura: ORG_B.ura, role: 'Gebruiker', createdAt: T0 });
     const adminB = await world.member({ ura: ORG_B.ura, role: 'Administrator' });
+    // A national block reaches B: only an actor with rights in B as well may do it (issue 15 item 1).
+    const refusedBlock = await api(admin.browser, 'POST', `${user(t.person.id)}/blokkeren`, { reden: 'verdachte-activiteit' });
+    expect(refusedBlock).toMatchObject({ status: 403, json: { code: 'ERR_ADMIN_OTHER_ORGANISATION' } });
+    await world.portal.store.putMembership({ personId: admin.person.id, ura: ORG_B.ura, role: 'Administrator', createdAt: T0 });
     const r = await api(admin.browser, 'POST', `${user(t.person.id)}/blokkeren`, { reden: 'verdachte-activiteit' });
+    await world.portal.store.removeMembership(admin.person.id, ORG_B.ura);
     expect(r.status).toBe(200);
+    expect((await world.portal.store.listAudit(10)).find((a) => a.action === 'admin.user.block' && a.outcome === 'ok')).toMatchObject({ detail: { otherOrganisations: [ORG_B.ura] } });
     expect(r.json.user).toMatchObject({ status: 'geblokkeerd', blockReason: 'verdachte-activiteit' });
     // Organisation B sees the block too.
     expect((await api(adminB.browser, 'GET', user(t.person.id, ORG_B.ura))).json.user).toMatchObject({ status: 'geblokkeerd' });

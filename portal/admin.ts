@@ -67,6 +67,16 @@ export const POLICY: Record<AdminAction, readonly PortalRole[]> = {
 /** Actions on one user where a beheerder may only touch zorgmedewerkers (role Gebruiker). */
 const MANAGES_TARGET: ReadonlySet<AdminAction> = new Set(['user.block', 'user.unblock', 'user.revoke', 'user.new-certificate', 'user.remove', 'user.lost-pin']);
 
+/**
+ * Actions whose effect reaches beyond the acting organisation (issue 15 item 1): blocking,
+ * unblocking and revoking are national (the person's Mobiel ID, §7.4, §7.5), and a new
+ * certificate or a role QR puts a device in the person's hands, and a device acts for the person in
+ * every organisation. So when the target is also a member elsewhere, the actor must hold, in each of
+ * those organisations too, a role that may do the action to that membership. Removing a membership
+ * and local attributes stay inside the acting organisation and need no such check.
+ */
+export const REACHES_OTHER_ORGANISATIONS: ReadonlySet<AdminAction> = new Set(['user.block', 'user.unblock', 'user.revoke', 'user.new-certificate', 'user.role']);
+
 /** The logged-in person behind a session (a Mobiel ID login), with every membership. */
 export interface Actor {
   personId: string;
@@ -79,8 +89,26 @@ export interface Actor {
  * The one authorisation check. `target` is the membership of the user acted on, in the same
  * organisation, when the action has one. null: allowed.
  */
-export function authorize(actor: Actor | null, action: AdminAction, ura: string, target: MembershipRecord | null = null): ErrorCode | null {
+export function authorize(
+  actor: Actor | null,
+  action: AdminAction,
+  ura: string,
+  target: MembershipRecord | null = null,
+  targetMemberships: readonly MembershipRecord[] = [],
+): ErrorCode | null {
   if (!actor) return 'ERR_ADMIN_LOGIN_REQUIRED';
+  const denied = roleRefusal(actor, action, ura, target);
+  if (denied) return denied;
+  if (target && REACHES_OTHER_ORGANISATIONS.has(action)) {
+    for (const elsewhere of targetMemberships) {
+      if (elsewhere.ura === ura || elsewhere.personId !== target.personId) continue;
+      if (roleRefusal(actor, action, elsewhere.ura, elsewhere)) return 'ERR_ADMIN_OTHER_ORGANISATION';
+    }
+  }
+  return null;
+}
+
+function roleRefusal(actor: Actor, action: AdminAction, ura: string, target: MembershipRecord | null): ErrorCode | null {
   const role = actor.memberships.find((m) => m.ura === ura)?.role;
   if (!role || !POLICY[action].includes(role)) return 'ERR_ADMIN_FORBIDDEN';
   if (role === 'Beheerder' && target && target.role !== 'Gebruiker' && MANAGES_TARGET.has(action)) return 'ERR_ADMIN_FORBIDDEN';
@@ -356,10 +384,12 @@ export async function revokeCertificate(deps: AdminDeps, personId: string): Prom
   return { ok: true, revoked };
 }
 
-/** §7.6: a new certificate → a new QR (10 days); refused while a blocked ID waits for its revocation. */
+/** §7.6: a new certificate → a new QR (10 days); refused while a blocked ID waits for its revocation or an ID is active. */
 export async function newCertificate(deps: AdminDeps, membership: MembershipRecord): Promise<Done<{ person: PersonRecord; code: IssuedCode }> | Refusal> {
   const ids = await deps.store.listMobileIdsOfPerson(membership.personId);
   if (ids.some((i) => i.status === 'blocked')) return refusal('ERR_ADMIN_USER_BLOCKED', 409);
+  // A second device next to a live one is how an ID changes hands unnoticed: block and revoke first (§9.2).
+  if (ids.some((i) => i.status === 'active')) return refusal('ERR_ADMIN_DEVICE_ACTIVE', 409);
   const person = (await deps.store.getPerson(membership.personId))!;
   return { ok: true, person, code: await issueUserCode(deps, person, membership.ura, membership.role) };
 }

@@ -148,6 +148,13 @@ export function registerMobileRoutes(ctx: RouteContext): void {
       ? null
       : { id: newZorgIdId(rng), givenName: null, surname: null, name: record.holderName, birthDate: record.birthDate, uziNumber: record.uziNumber, createdAt: now, lastUsedAt: null };
     const personId = known?.id ?? person!.id;
+    // The issuer was checked against the person's organisations when the code was made (admin.ts,
+    // REACHES_OTHER_ORGANISATIONS); a membership elsewhere that is newer than the code was not, and a
+    // device acts in every organisation of its person: such a code gives no ID (issue 15 item 1).
+    if (known) {
+      const newer = (await store.listMemberships(known.id)).filter((m) => m.ura !== record.ura && m.createdAt > record.createdAt).map((m) => m.ura);
+      if (newer.length) return refuse('ERR_ENROL_CODE_VOID', { ...who, reason: 'other-organisation', otherOrganisations: newer });
+    }
     // One or the other (portal-rules.md §2): no Mobiel ID next to a live ZORG-ID Smartcard.
     const uziNumber = known?.uziNumber ?? record.uziNumber;
     if (uziNumber && (await store.findLiveSmartcardByUzi(uziNumber))) return refuse('ERR_SMARTCARD_HOLDER_NO_MOBIEL_ID', who);

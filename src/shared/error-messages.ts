@@ -488,6 +488,14 @@ export const ERROR_MESSAGES: Record<ErrorCode, Record<Language, string>> = {
     nl: 'Bevestig deze handeling eerst.',
     en: 'Confirm this action first.',
   },
+  ERR_ADMIN_OTHER_ORGANISATION: {
+    nl: 'Deze gebruiker is ook lid van een andere organisatie. Alleen een beheerder met rechten bij al die organisaties mag dit doen; vraag de andere organisatie(s).',
+    en: 'This user is also a member of another organisation. Only an administrator with rights at all of those organisations may do this; ask the other organisation(s).',
+  },
+  ERR_ADMIN_DEVICE_ACTIVE: {
+    nl: 'Deze gebruiker heeft een actieve ZORG-ID Mobiel ID. Blokkeer de gebruiker en trek het certificaat in voordat u een nieuw certificaat aanmaakt.',
+    en: 'This user has an active ZORG-ID Mobile ID. Block the user and revoke the certificate before issuing a new certificate.',
+  },
   ERR_PORTAL_UNREACHABLE: {
     nl: 'Het portaal is niet bereikbaar. Controleer de internetverbinding en probeer het opnieuw vanaf de website.',
     en: 'The portal cannot be reached. Check the internet connection and try again from the website.',

@@ -134,6 +134,8 @@ export const ERROR_KINDS = {
   ERR_ADMIN_MEMBER_EXISTS: 'fatal',
   ERR_ADMIN_MEMBER_MISMATCH: 'retry',
   ERR_ADMIN_CONFIRMATION_REQUIRED: 'retry',
+  ERR_ADMIN_OTHER_ORGANISATION: 'fatal',
+  ERR_ADMIN_DEVICE_ACTIVE: 'fatal',
   // App ↔ portal back-channel (src/main/core/handoff/portal-client.ts)
   ERR_PORTAL_UNREACHABLE: 'retry',
   ERR_PORTAL_TIMEOUT: 'retry',
