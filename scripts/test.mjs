@@ -51,6 +51,8 @@ function countPlaywright(file, step) {
 }
 
 const npx = 'npx';
+// main and preload are checked against the real electron.d.ts of the locked Electron version.
+run('electron-types', 'node', ['scripts/electron-types.mjs']);
 if (run('typecheck', npx, ['tsc', '-p', 'tsconfig.node.json', '--noEmit']) !== null) {
   run('typecheck-web', npx, ['tsc', '-p', 'tsconfig.web.json', '--noEmit']);
 }
