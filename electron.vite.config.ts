@@ -7,8 +7,16 @@ import { defineConfig } from 'electron-vite';
 
 const here = import.meta.dirname;
 
-export default defineConfig({
+// Demo mode is a build-time choice: `electron-vite dev` (npm start with the Electron binary) and
+// `electron-vite build --mode demo` include the demo card; the production build (`npm run
+// build:electron`, the installers) leaves out the demo card, the card lab and the test PKI, and the
+// renderer never carries the browser preview's bridge. test/production-build.test.ts checks the bundles.
+export default defineConfig(({ command, mode }) => {
+  const demo = command === 'serve' || mode === 'demo';
+  const flags = { __ZORGID_DEMO__: JSON.stringify(demo) };
+  return {
   main: {
+    define: flags,
     build: {
       outDir: 'out/main',
       externalizeDeps: true,
@@ -35,6 +43,7 @@ export default defineConfig({
   renderer: {
     root: resolve(here, 'src/renderer'),
     plugins: [react()],
+    define: { ...flags, __ZORGID_PREVIEW__: 'false' },
     build: {
       outDir: 'out/renderer',
       minify: true,
@@ -42,4 +51,5 @@ export default defineConfig({
       rollupOptions: { input: resolve(here, 'src/renderer/index.html') },
     },
   },
+};
 });

@@ -8,6 +8,8 @@ export default defineConfig({
   root: resolve(import.meta.dirname, 'src/renderer'),
   base: './',
   plugins: [react()],
+  // The browser preview serves the demo and needs its bridge (src/renderer/src/main.tsx).
+  define: { __ZORGID_PREVIEW__: 'true', __ZORGID_DEMO__: 'true' },
   build: {
     outDir: resolve(import.meta.dirname, 'dist/renderer'),
     emptyOutDir: true,

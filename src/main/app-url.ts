@@ -11,11 +11,15 @@ export interface WindowPaths {
   icon?: string;
 }
 
-export function windowPaths(mainDir: string): WindowPaths {
+/**
+ * mainDir: out/main (app.asar/out/main when packaged). devServerUrl: electron-vite's dev server, passed
+ * only by the development build; the production build never loads a renderer from a URL.
+ */
+export function windowPaths(mainDir: string, devServerUrl?: string): WindowPaths {
   return {
     preload: join(mainDir, '../preload/index.cjs'),
     indexHtml: join(mainDir, '../renderer/index.html'),
-    devServerUrl: process.env.ELECTRON_RENDERER_URL,
+    devServerUrl,
     icon: join(mainDir, '../../resources/icon.png'),
   };
 }

@@ -1,14 +1,11 @@
-// Which CardService sits behind the contract. One place decides, for both hosts:
-//  - real: the supervised card host (src/main/core/host) — `npm run app`; never a demo card;
-//  - demo: the card lab's virtual card through real PC/SC + PKCS#11 when pcscd and vpcd are there,
-//          otherwise the in-process demo card (src/main/core/demo).
-import { existsSync } from 'node:fs';
+// The product's card backend: the supervised card host (src/main/core/host), `npm run app` and the
+// installed app. The demo's backends are in demo-backend.ts, which the production build leaves out
+// (electron.vite.config.ts: __ZORGID_DEMO__ is false there, so index.ts never imports it).
 import type { CardEvent } from '../shared/domain';
 import { AppError } from '../shared/errors';
 import type { CardService } from './core/card/card-port';
 import type { PinAuthority } from './core/card/smartcard-token';
-import { loadDemoCards } from './core/demo/demo-cards';
-import { createDemoCardService, type DemoControls } from './core/demo/demo-card-service';
+import type { DemoControls } from './core/demo/demo-card-service';
 
 export type CardBackendMode = 'demo' | 'real';
 
@@ -43,37 +40,15 @@ export interface CardBackendOptions {
   demoBackend?: 'auto' | 'in-process' | 'card-lab';
 }
 
-/** pcscd's socket exists and vpcd's driver is configured: the card lab can run (build-notes.md). */
-export function cardLabAvailable(): boolean {
-  return existsSync('/run/pcscd/pcscd.comm') && existsSync('/etc/reader.conf.d/vpcd');
-}
-
-export async function createCardBackend(options: CardBackendOptions): Promise<CardBackend> {
-  if (options.mode === 'real') {
-    const card = options.cardHost
-      ? await options.cardHost({ pkcs11ModulePath: options.pkcs11ModulePath, log: options.log }).catch((err: unknown) => {
-          options.log(`card host failed to start: ${err instanceof Error ? err.message : String(err)}`);
-          return unavailableCardService();
-        })
-      : unavailableCardService();
-    return { card, demo: null, demoBackend: null, smartcardPinAuthority: null, close: () => card.close() };
-  }
-
-  const want = options.demoBackend ?? 'auto';
-  if (want === 'card-lab' || (want === 'auto' && cardLabAvailable())) {
-    try {
-      const { startCardLabDemo } = await import('./core/demo/card-lab-demo');
-      const lab = await startCardLabDemo(options.log);
-      return { card: lab.card, demo: lab.demo, demoBackend: 'card-lab', smartcardPinAuthority: lab.smartcardPinAuthority, close: () => lab.close() };
-    } catch (err) {
-      if (want === 'card-lab') throw err;
-      options.log(`demo: card lab unavailable (${err instanceof Error ? err.message : String(err)}); using the in-process demo card`);
-    }
-  }
-  const { cards, source } = await loadDemoCards(options.clock(), options.log);
-  options.log(`demo: in-process demo card (${source} certificates)`);
-  const card = createDemoCardService({ cards, clock: options.clock, ...(options.demoReadDelayMs !== undefined ? { readDelayMs: options.demoReadDelayMs } : {}) });
-  return { card, demo: card, demoBackend: 'in-process', smartcardPinAuthority: null, close: () => card.close() };
+/** The product's backend: real readers through the card host; never a demo card. */
+export async function createRealCardBackend(options: Omit<CardBackendOptions, 'mode' | 'demoReadDelayMs' | 'demoBackend'>): Promise<CardBackend> {
+  const card = options.cardHost
+    ? await options.cardHost({ pkcs11ModulePath: options.pkcs11ModulePath, log: options.log }).catch((err: unknown) => {
+        options.log(`card host failed to start: ${err instanceof Error ? err.message : String(err)}`);
+        return unavailableCardService();
+      })
+    : unavailableCardService();
+  return { card, demo: null, demoBackend: null, smartcardPinAuthority: null, close: () => card.close() };
 }
 
 /** What the card port answers when there is no card host: the service is down, with the reason. */

@@ -1,12 +1,15 @@
 // Composition root of the Electron app: one setupX() per concern, in the order Electron needs them.
-//   npm run app        → real readers through the supervised card host (utilityProcess)
-//   ZORGID_MODE=demo   → the demo card (npm start when the Electron binary exists)
+//   production build   → real readers through the supervised card host (utilityProcess), nothing else
+//   development build  → also the demo card with ZORGID_MODE=demo (npm start when the Electron binary
+//                        exists). Demo mode is a build-time choice: __ZORGID_DEMO__ is false in the
+//                        production build (electron.vite.config.ts), so the bundler drops the demo code
+//                        and no environment variable can switch the installed app into demo mode.
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { app, type BrowserWindow } from 'electron';
 import type { AppInfo } from '../shared/contract';
-import { createCardBackend, type CardBackend } from './card-backend';
+import { createRealCardBackend, type CardBackend, type CardBackendOptions } from './card-backend';
 import { electronCardHost } from './card-host-electron';
 import { openAppStore, sqliteSettings, type AppStore } from './core/store';
 import { createHandlers } from './handlers';
@@ -18,8 +21,10 @@ import { setupSecurity, setupSessionSecurity } from './security';
 import { setupTray } from './tray';
 import { appUrlMatcher, createMainWindow, focusWindow, windowPaths } from './window';
 
+declare const __ZORGID_DEMO__: boolean;
+
 const mainDir = fileURLToPath(new URL('.', import.meta.url));
-const paths = windowPaths(mainDir);
+const paths = windowPaths(mainDir, __ZORGID_DEMO__ ? process.env.ELECTRON_RENDERER_URL : undefined);
 const isAppUrl = appUrlMatcher(paths);
 const log = (line: string): void => {
   process.stderr.write(`${line}\n`);
@@ -37,6 +42,11 @@ function onLink(url: URL): void {
   focusWindow(win);
 }
 
+async function startCardBackend(mode: 'demo' | 'real', options: Omit<CardBackendOptions, 'mode'>): Promise<CardBackend> {
+  if (__ZORGID_DEMO__ && mode === 'demo') return (await import('./demo-backend')).createDemoCardBackend(options);
+  return createRealCardBackend(options);
+}
+
 async function main(): Promise<void> {
   if (!setupSingleInstance({ onLink, focus: () => focusWindow(win) })) {
     app.quit();
@@ -49,9 +59,8 @@ async function main(): Promise<void> {
 
   store = openAppStore({ path: join(app.getPath('userData'), 'zorgid-desktop.sqlite'), clock: Date.now });
   const settings = sqliteSettings(store);
-  const mode = process.env.ZORGID_MODE === 'demo' ? 'demo' : 'real';
-  backend = await createCardBackend({
-    mode,
+  const mode = __ZORGID_DEMO__ && process.env.ZORGID_MODE === 'demo' ? 'demo' : 'real';
+  backend = await startCardBackend(mode, {
     clock: Date.now,
     log,
     pkcs11ModulePath: (await settings.get()).pkcs11ModulePath,
@@ -60,8 +69,9 @@ async function main(): Promise<void> {
   const card = backend.card;
   const info: AppInfo = { name: 'ZORG-ID Desktop', version: app.getVersion(), mode, demoBackend: backend.demoBackend, platform: process.platform };
 
-  // npm start's reference portal, for this run only.
-  const runPortals = process.env.ZORGID_PORTAL_URL ? [process.env.ZORGID_PORTAL_URL.replace(/\/$/, '')] : [];
+  // npm start's reference portal, for this run only (development builds: the installed app trusts
+  // only the allowlist in its settings).
+  const runPortals = __ZORGID_DEMO__ && process.env.ZORGID_PORTAL_URL ? [process.env.ZORGID_PORTAL_URL.replace(/\/$/, '')] : [];
   handoff = await setupHandoff({
     store,
     card,

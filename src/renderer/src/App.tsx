@@ -11,6 +11,10 @@ import { useCardStore } from './stores/card-store';
 import { useHandoffStore } from './stores/handoff-store';
 import { useSettingsStore } from './stores/settings-store';
 
+// Build-time flag (vite define): false in the production Electron build, which then holds no demo
+// controls; the demo badge still follows what main reports.
+declare const __ZORGID_DEMO__: boolean;
+
 export function App() {
   const t = useT();
   const lang = useLanguage();
@@ -101,7 +105,7 @@ export function App() {
             <SettingsPage />
           )}
         </main>
-        {demo && <DemoControls simulated={info?.demoBackend === 'in-process'} />}
+        {__ZORGID_DEMO__ && demo && <DemoControls simulated={info?.demoBackend === 'in-process'} />}
       </div>
       <footer className="footer">
         {info && <span>{t('footer.version', { version: info.version })}</span>}

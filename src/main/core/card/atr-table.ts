@@ -45,7 +45,7 @@ export const ATR_TABLE: readonly AtrEntry[] = [
     pattern: ZORGID_SMARTCARD_LAB_ATR,
     family: 'zorgid-smartcard',
     name: { nl: 'ZORG-ID Smartcard', en: 'ZORG-ID Smartcard' },
-    source: 'card lab (test/card-lab)',
+    source: 'placeholder until the real ATR is published (the card lab presents the same)',
   },
 ];
 
