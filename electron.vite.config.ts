@@ -2,10 +2,17 @@
 // their own processes), the sandboxed preload (CommonJS: sandboxed preloads cannot be ES modules), and
 // the renderer. Run with ELECTRON_MAJOR_VER=45 where the electron package is absent (build-notes.md).
 import react from '@vitejs/plugin-react';
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { defineConfig } from 'electron-vite';
 
 const here = import.meta.dirname;
+
+// electron-vite derives its targets from the Electron major; where the optional electron package is
+// absent (build-notes.md) it cannot ask it, so the locked version comes from the lockfile. Set here, not
+// as `VAR=… electron-vite` in package.json, so the scripts also run in cmd.exe on the Windows runner.
+const lock = JSON.parse(readFileSync(resolve(here, 'package-lock.json'), 'utf8')) as { packages: Record<string, { version?: string }> };
+process.env.ELECTRON_MAJOR_VER ??= lock.packages['node_modules/electron']?.version?.split('.')[0] ?? '';
 
 // Demo mode is a build-time choice: `electron-vite dev` (npm start with the Electron binary) and
 // `electron-vite build --mode demo` include the demo card; the production build (`npm run
@@ -14,11 +21,13 @@ const here = import.meta.dirname;
 export default defineConfig(({ command, mode }) => {
   const demo = command === 'serve' || mode === 'demo';
   const flags = { __ZORGID_DEMO__: JSON.stringify(demo) };
+  // The demo build goes beside the production one (test:electron launches both).
+  const out = resolve(here, command === 'build' && mode === 'demo' ? 'out-demo' : 'out');
   return {
   main: {
     define: flags,
     build: {
-      outDir: 'out/main',
+      outDir: resolve(out, 'main'),
       externalizeDeps: true,
       rollupOptions: {
         input: {
@@ -33,7 +42,7 @@ export default defineConfig(({ command, mode }) => {
   },
   preload: {
     build: {
-      outDir: 'out/preload',
+      outDir: resolve(out, 'preload'),
       rollupOptions: {
         input: { index: resolve(here, 'src/preload/index.ts') },
         output: { format: 'cjs', entryFileNames: '[name].cjs' },
@@ -45,7 +54,7 @@ export default defineConfig(({ command, mode }) => {
     plugins: [react()],
     define: { ...flags, __ZORGID_PREVIEW__: 'false' },
     build: {
-      outDir: 'out/renderer',
+      outDir: resolve(out, 'renderer'),
       minify: true,
       modulePreload: { polyfill: false },
       rollupOptions: { input: resolve(here, 'src/renderer/index.html') },

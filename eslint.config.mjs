@@ -15,7 +15,7 @@ const rawIpc = {
 };
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'out/**', 'dist/**', 'test-results/**', 'playwright-report/**', '.tmp/**'] },
+  { ignores: ['node_modules/**', 'out/**', 'out-demo/**', 'dist/**', 'test-results/**', 'playwright-report/**', '.tmp/**'] },
   ...tseslint.configs.recommended,
   {
     rules: {

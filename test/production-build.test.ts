@@ -19,7 +19,7 @@ function build(mode: 'production' | 'demo'): string {
   const r = spawnSync(process.execPath, [join(root, 'node_modules/electron-vite/bin/electron-vite.js'), 'build', '--mode', mode, '--outDir', outDir, '--logLevel', 'error'], {
     cwd: root,
     encoding: 'utf8',
-    env: { ...process.env, ELECTRON_MAJOR_VER: '45' },
+    env: process.env,
   });
   if (r.status !== 0) throw new Error(`electron-vite build --mode ${mode} failed: ${r.stderr}${r.stdout}`);
   return outDir;

@@ -41,6 +41,25 @@ const isInserted = (reader: string) => (e: CardEvent): e is Extract<CardEvent, {
 const isRemoved = (reader: string) => (e: CardEvent): e is Extract<CardEvent, { type: 'removed' }> => e.type === 'removed' && e.reader === reader;
 const isService = (status: 'up' | 'down') => (e: CardEvent): e is Extract<CardEvent, { type: 'service' }> => e.type === 'service' && e.status === status;
 
+/**
+ * Waits until pcscd itself reports both readers empty. A card pulled by the file before (its lab closed
+ * the vpcd socket) is still present in pcscd's view for up to one vpcd poll; a monitor started in that
+ * window rightly reports it inserted, then removed. The tests here start from empty readers.
+ */
+async function untilReadersEmpty(timeoutMs = 10_000): Promise<void> {
+  const probe = startReaderMonitor({ retryMs: 300, maxRetryMs: 1000 });
+  try {
+    await probe.ready();
+    const deadline = Date.now() + timeoutMs;
+    while (probe.readers().length < 2 || probe.readers().some((r) => r.present)) {
+      if (Date.now() > deadline) throw new Error(`readers not empty within ${timeoutMs} ms: ${JSON.stringify(probe.readers())}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  } finally {
+    await probe.close();
+  }
+}
+
 describe.skipIf(lab.skip)(lab.title('reader monitor over pcsclite (card lab)'), () => {
   let pcscd: PcscdHandle;
   let cards: CardLab;
@@ -50,6 +69,7 @@ describe.skipIf(lab.skip)(lab.title('reader monitor over pcsclite (card lab)'), 
   beforeAll(async () => {
     pcscd = await ensurePcscd();
     cards = await startCardLab();
+    await untilReadersEmpty();
     monitor = startReaderMonitor({ retryMs: 300, maxRetryMs: 1000 });
     rec = recorder(monitor);
     await monitor.ready();
