@@ -7,11 +7,11 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { app, type BrowserWindow } from 'electron';
+import { app, dialog, type BrowserWindow } from 'electron';
 import type { AppInfo } from '../shared/contract';
 import { createRealCardBackend, type CardBackend, type CardBackendOptions } from './card-backend';
 import { electronCardHost } from './card-host-electron';
-import { openAppStore, sqliteSettings, type AppStore } from './core/store';
+import type { AppStore } from './core/store';
 import { createHandlers } from './handlers';
 import { handoffHandlers, setupHandoff, type HandoffSetup } from './handoff-setup';
 import { setupSmartcard } from './smartcard-setup';
@@ -19,6 +19,7 @@ import { registerIpc } from './ipc/register';
 import { linkFromArgv, setupProtocol, setupSingleInstance } from './protocol';
 import { setupSecurity, setupSessionSecurity } from './security';
 import { setupTray } from './tray';
+import { startupError, startupErrorText } from './startup-error';
 import { appUrlMatcher, createMainWindow, focusWindow, windowPaths } from './window';
 
 declare const __ZORGID_DEMO__: boolean;
@@ -57,6 +58,9 @@ async function main(): Promise<void> {
   await app.whenReady();
   setupSessionSecurity();
 
+  // Loaded here, not at the top: a native module that fails to load (better-sqlite3 built for another
+  // ABI) then reaches the catch below and its dialog, instead of Electron's stack trace.
+  const { openAppStore, sqliteSettings } = await import('./core/store');
   store = openAppStore({ path: join(app.getPath('userData'), 'zorgid-desktop.sqlite'), clock: Date.now });
   const settings = sqliteSettings(store);
   const mode = __ZORGID_DEMO__ && process.env.ZORGID_MODE === 'demo' ? 'demo' : 'real';
@@ -134,5 +138,10 @@ async function main(): Promise<void> {
 
 main().catch((err: unknown) => {
   log(`ZORG-ID Desktop failed to start: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
-  app.exit(1);
+  // Never a blank window: what happened, what to do, the component and the code (startup-error.ts).
+  const { title, body } = startupErrorText(startupError(err));
+  void app.whenReady().then(() => {
+    dialog.showErrorBox(title, body);
+    app.exit(1);
+  });
 });

@@ -616,6 +616,14 @@ export const ERROR_MESSAGES: Record<ErrorCode, Record<Language, string>> = {
     nl: 'De demopas is alleen beschikbaar in de demo (npm start). Gebruik een echte kaartlezer en pas.',
     en: 'The demo card is only available in the demo (npm start). Use a real card reader and card.',
   },
+  ERR_APP_NATIVE_MODULE: {
+    nl: 'Een onderdeel van ZORG-ID Desktop kon niet worden geladen (zie "Onderdeel"). De installatie is onvolledig of hoort bij een ander systeem. Installeer de app opnieuw; helpt dat niet, neem contact op met uw ICT-afdeling en noem de foutcode en het onderdeel.',
+    en: 'A component of ZORG-ID Desktop could not be loaded (see "Component"). The installation is incomplete or belongs to another system. Reinstall the app; if that does not help, contact your IT department and give the error code and the component.',
+  },
+  ERR_APP_START_FAILED: {
+    nl: 'ZORG-ID Desktop kon niet starten. Start de app opnieuw; helpt dat niet, neem contact op met uw ICT-afdeling en noem de foutcode.',
+    en: 'ZORG-ID Desktop could not start. Restart the app; if that does not help, contact your IT department and give the error code.',
+  },
   ERR_INTERNAL: {
     nl: 'Er ging iets onverwacht mis in de app. Probeer het opnieuw; blijft dit gebeuren, neem contact op met support en noem de foutcode.',
     en: 'Something unexpected went wrong in the app. Please try again; if it keeps happening, contact support and mention the error code.',

@@ -170,6 +170,8 @@ export const ERROR_KINDS = {
   ERR_IPC_FORBIDDEN_SENDER: 'fatal',
   ERR_IPC_UNKNOWN_CHANNEL: 'fatal',
   ERR_DEMO_DISABLED: 'fatal',
+  ERR_APP_NATIVE_MODULE: 'fatal',
+  ERR_APP_START_FAILED: 'fatal',
   ERR_INTERNAL: 'fatal',
 } as const satisfies Record<string, ErrorKind>;
 

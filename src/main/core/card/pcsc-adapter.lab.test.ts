@@ -227,7 +227,7 @@ describe('reader monitor without pcsclite', () => {
     const events: CardEvent[] = [];
     monitor.subscribe((e) => events.push(e));
     await monitor.ready();
-    expect(monitor.serviceError()?.code).toBe('ERR_CARD_PCSC_UNAVAILABLE');
+    expect(monitor.serviceError()).toMatchObject({ code: 'ERR_APP_NATIVE_MODULE', detail: { module: 'pcsclite' } });
     expect(monitor.readers()).toEqual([]);
     await monitor.close();
   });

@@ -238,8 +238,9 @@ export function startReaderMonitor(options: ReaderMonitorOptions = {}): ReaderMo
     try {
       factory = await (options.load ?? loadPcsclite)();
     } catch (e) {
-      // Optional dependency missing (no libpcsclite at install time): PC/SC stays down for good.
-      down = new AppError('ERR_CARD_PCSC_UNAVAILABLE', { message: `pcsclite not available: ${errText(e)}` }).toJSON();
+      // The native module did not load (optional dependency missing, or built for another ABI): PC/SC
+      // stays down for good, and the screen names the module (ErrorNotice shows detail.module).
+      down = new AppError('ERR_APP_NATIVE_MODULE', { module: 'pcsclite', message: `pcsclite not available: ${errText(e)}` }).toJSON();
       emit({ type: 'service', status: 'down', error: down });
       readyResolve?.();
       readyResolve = undefined;

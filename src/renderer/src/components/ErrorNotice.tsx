@@ -13,11 +13,18 @@ interface Props {
 export function ErrorNotice({ error, title, tone = 'error', children }: Props) {
   const t = useT();
   const text = useErrorText();
+  // A native module that did not load is named, so IT knows what to reinstall (ERR_APP_NATIVE_MODULE).
+  const module = typeof error.detail?.['module'] === 'string' ? error.detail['module'] : null;
   return (
     <div className={`notice notice--${tone}`} role={tone === 'error' ? 'alert' : 'status'}>
       {title && <p className="notice__title">{title}</p>}
       <p>{text(error.code)}</p>
       {children}
+      {module && (
+        <p className="notice__code">
+          {t('error.module')}: <code>{module}</code>
+        </p>
+      )}
       <p className="notice__code">
         {t('error.code')}: <code>{error.code}</code>
       </p>

@@ -69,6 +69,7 @@ export const en: Record<MessageKey, string> = {
   'validity.valid': 'Certificate valid',
   'validity.expiredTitle': 'Certificate expired',
   'validity.notYetValidTitle': 'Certificate not yet valid',
+  'error.module': 'Component',
   'error.code': 'Error code',
   'settings.heading': 'Settings',
   'settings.language': 'Language',

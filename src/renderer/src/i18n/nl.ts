@@ -68,6 +68,7 @@ export const nl = {
   'validity.valid': 'Certificaat geldig',
   'validity.expiredTitle': 'Certificaat verlopen',
   'validity.notYetValidTitle': 'Certificaat nog niet geldig',
+  'error.module': 'Onderdeel',
   'error.code': 'Foutcode',
   'settings.heading': 'Instellingen',
   'settings.language': 'Taal',
