@@ -105,6 +105,10 @@ describe('electron-builder.yml', () => {
     expect(config.linux!.target).toEqual(['AppImage', 'deb']);
     expect(config.linux!.mimeTypes).toContain('x-scheme-handler/zorgid');
     expect(config.deb!.depends).toEqual(expect.arrayContaining(['pcscd', 'libpcsclite1']));
+    // electron-builder's protocols reach only macOS: the NSIS installer writes the scheme itself.
+    const nsh = readFileSync(join(root, String(config.nsis!.include)), 'utf8');
+    expect(nsh).toMatch(/customInstall[\s\S]*Software\\Classes\\zorgid\\shell\\open\\command/);
+    expect(nsh).toMatch(/customUnInstall[\s\S]*DeleteRegKey SHCTX "Software\\Classes\\zorgid"/);
   });
 
   it('macOS: hardened runtime with the smartcard entitlement', () => {
