@@ -13,6 +13,7 @@ import { DEFAULT_LOOPBACK_PORT } from '../store/app-settings';
 import { errorPage } from './error-page';
 import { HandoffIdSchema, type PortalClient } from './portal-client';
 import { PortalOriginSchema } from './portal-origin';
+import { guardConnections } from './connection-guard';
 
 /** Tried in order when the default is taken; a portal page tries the same list. */
 export const FALLBACK_LISTENER_PORTS: readonly number[] = [24762, 24763, 24764];
@@ -52,6 +53,8 @@ export interface LoopbackListenerOptions {
   purposes?: readonly HandoffPurpose[];
   /** Slowloris guard: the whole request head must arrive within this time. Default 5 s. */
   headersTimeoutMs?: number;
+  /** Connections kept at once; above it the oldest idle or slow one is dropped (connection-guard.ts). */
+  maxConnections?: number;
 }
 
 export interface LoopbackListener {
@@ -320,7 +323,8 @@ export async function startLoopbackListener(options: LoopbackListenerOptions): P
     },
     handle,
   );
-  server.maxConnections = 32;
+  // Not server.maxConnections (it refuses the newest connection, the browser's during a flood).
+  guardConnections(server, { max: options.maxConnections ?? 64 });
   server.timeout = headersTimeoutMs * 2;
   server.on('clientError', (err: NodeJS.ErrnoException, socket: Socket) => {
     if (err.code === 'HPE_HEADER_OVERFLOW') return rawAnswer(socket, 431, 'Request Header Fields Too Large', 'ERR_HANDOFF_REQUEST_TOO_LARGE');
