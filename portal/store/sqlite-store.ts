@@ -557,6 +557,9 @@ const toSmartcard = (r: SmartcardRow): SmartcardRecord => ({
 export function openSqliteStore(path: string): PortalStore {
   const db = new Database(path);
   db.pragma('journal_mode = WAL');
+  // FULL: a write whose call returned (and was answered) survives a power cut too, not only a crash
+  // of the process (WAL's default NORMAL can lose the last commits on power loss).
+  db.pragma('synchronous = FULL');
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
   migrate(db);
