@@ -32,8 +32,8 @@ export const rateLimitsSchema = z.strictObject(Object.fromEntries(RATE_LIMIT_CLA
 export const DEFAULT_RATE_LIMITS: RateLimits = {
   session: { perClient: { capacity: 120, perMinute: 60 }, global: { capacity: 2_000, perMinute: 1_000 } },
   handoff: { perClient: { capacity: 60, perMinute: 30 }, global: { capacity: 1_000, perMinute: 500 } },
-  mobile: { perClient: { capacity: 60, perMinute: 30 }, global: { capacity: 1_000, perMinute: 500 } },
-  operator: { perClient: { capacity: 10, perMinute: 5 }, global: { capacity: 100, perMinute: 50 } },
+  mobile: { perClient: { capacity: 120, perMinute: 60 }, global: { capacity: 2_000, perMinute: 1_000 } },
+  operator: { perClient: { capacity: 20, perMinute: 10 }, global: { capacity: 200, perMinute: 100 } },
   'back-channel': { perClient: { capacity: 600, perMinute: 600 }, global: { capacity: 6_000, perMinute: 6_000 } },
 };
 
