@@ -6,7 +6,6 @@ import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { serve } from '@hono/node-server';
 import { Hono, type Context } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { getCookie, setCookie, deleteCookie } from 'hono/cookie';
 import { streamSSE } from 'hono/streaming';
 import QRCode from 'qrcode';
@@ -17,7 +16,6 @@ import { ERROR_MESSAGES } from '../src/shared/error-messages';
 import {
   HANDOFF_PROTOCOL_VERSION,
   HANDOFF_PURPOSES,
-  HANDOFF_TOKEN_MAX_BYTES,
   fromBase64Url,
   hashBrowserCode,
   type HandoffRequest,
@@ -25,9 +23,11 @@ import {
 import { PORTAL_CSS, PORTAL_JS } from './pages/assets';
 import { contentSecurityPolicy } from './pages/layout';
 import { errorPage, landingPage, loggedInPage, mobileLoggedInPage, startPage, waitPage } from './pages/pages';
+import { httpGuard } from './http-guard';
 import { registerMobileRoutes } from './mobile';
 import { registerAdminRoutes } from './admin-routes';
 import { registerOrganisationRoutes, validationPurposeRules } from './organisation';
+import { createRateLimiter, type RateLimits } from './rate-limit';
 import { createSmartcardCa, type SmartcardCaConfig } from './smartcard-ca';
 import { registerSmartcardRoutes, smartcardPurposeRules } from './smartcard';
 import type { Env, RouteContext } from './route-context';
@@ -75,6 +75,8 @@ export interface PortalOptions {
   operatorToken?: string;
   /** The ZORG-ID Smartcard CA (seed 003). Unset: create-smartcard is refused, Smartcard logins too. */
   smartcardCa?: SmartcardCaConfig;
+  /** Token buckets of the anonymous routes per class (rate-limit.ts); unset classes keep the defaults. */
+  rateLimits?: Partial<RateLimits>;
 }
 
 export interface Portal {
@@ -90,10 +92,13 @@ const TERMINAL: readonly HandoffState[] = ['done', 'failed', 'cancelled', 'expir
 const sha256Hex = (s: string): string => createHash('sha256').update(s).digest('hex');
 const b64url = (bytes: Uint8Array): string => Buffer.from(bytes).toString('base64url');
 
-function statusOf(code: ErrorCode): 400 | 403 | 404 | 409 | 410 | 413 {
+function statusOf(code: ErrorCode): 400 | 403 | 404 | 409 | 410 | 413 | 429 {
   switch (code) {
     case 'ERR_TOKEN_SIZE':
+    case 'ERR_HTTP_BODY_TOO_LARGE':
       return 413;
+    case 'ERR_HTTP_RATE_LIMITED':
+      return 429;
     case 'ERR_TOKEN_REQUEST_UNKNOWN':
     case 'ERR_PORTAL_HANDOFF_NOT_FOUND':
       return 404;
@@ -104,6 +109,7 @@ function statusOf(code: ErrorCode): 400 | 403 | 404 | 409 | 410 | 413 {
     case 'ERR_PORTAL_HANDOFF_NOT_PENDING':
       return 409;
     case 'ERR_PORTAL_FORBIDDEN_ORIGIN':
+    case 'ERR_HTTP_CROSS_SITE':
     case 'ERR_PORTAL_SESSION_MISMATCH':
     case 'ERR_PORTAL_BROWSER_CODE_INVALID':
       return 403;
@@ -232,6 +238,10 @@ export async function createPortal(options: PortalOptions): Promise<Portal> {
   const refuse = (c: Context<Env>, code: ErrorCode, html = false) =>
     html ? c.html(errorPage(code), statusOf(code)) : c.json(errorBody(code), statusOf(code));
 
+  // Origin, rate and body checks before any route reads its input (http-guard.ts).
+  const limiter = createRateLimiter({ clock, limits: options.rateLimits });
+  app.use('*', httpGuard({ origin: () => origin, limiter, refuse, hasSessionCookie: (c) => getCookie(c, COOKIE) !== undefined }));
+
   app.get('/static/portal.js', (c) => c.body(PORTAL_JS, 200, { 'Content-Type': 'text/javascript; charset=utf-8' }));
   app.get('/favicon.ico', (c) => c.body(null, 204));
   app.get('/static/portal.css', (c) => c.body(PORTAL_CSS, 200, { 'Content-Type': 'text/css; charset=utf-8' }));
@@ -276,14 +286,15 @@ export async function createPortal(options: PortalOptions): Promise<Portal> {
     ura: z.string().regex(/^\d{8}$/).optional(),
   });
 
-  app.post('/api/handoff', bodyLimit({ maxSize: 4096 }), async (c) => {
+  app.post('/api/handoff', async (c) => {
     const isForm = (c.req.header('content-type') ?? '').includes('application/x-www-form-urlencoded');
     if (foreignOrigin(c)) return refuse(c, 'ERR_PORTAL_FORBIDDEN_ORIGIN', isForm);
-    let raw: unknown = {};
+    let raw: unknown;
     try {
       raw = isForm ? Object.fromEntries(Object.entries(await c.req.parseBody()).filter(([, v]) => typeof v === 'string')) : await c.req.json();
     } catch {
-      raw = {};
+      // Not {}: a body that does not parse is no request for a default login (issue 15).
+      return refuse(c, isForm ? 'ERR_PORTAL_BAD_REQUEST' : 'ERR_HTTP_BAD_JSON', isForm);
     }
     const input = createInput.safeParse(raw);
     if (!input.success || (input.data.purpose === 'validate-organisation' && !input.data.ura)) return refuse(c, 'ERR_PORTAL_BAD_REQUEST', isForm);
@@ -377,7 +388,7 @@ export async function createPortal(options: PortalOptions): Promise<Portal> {
   });
 
   // Not in the design text: lets the wait page show "pas gelezen" (docs/handoff-protocol.md).
-  app.post('/api/handoff/:id/progress', bodyLimit({ maxSize: 1024 }), async (c) => {
+  app.post('/api/handoff/:id/progress', async (c) => {
     const id = c.req.param('id');
     const body = z.object({ state: z.literal('card-read') }).safeParse(await c.req.json().catch(() => null));
     if (!body.success) return refuse(c, 'ERR_PORTAL_BAD_REQUEST');
@@ -391,8 +402,7 @@ export async function createPortal(options: PortalOptions): Promise<Portal> {
 
   app.post(
     '/api/handoff/:id/token',
-    // Beyond the validator's 10 000 bytes, but bounded before anything is buffered.
-    bodyLimit({ maxSize: HANDOFF_TOKEN_MAX_BYTES + 6000, onError: (c) => c.json(errorBody('ERR_TOKEN_SIZE'), 413) }),
+    // Bounded (HANDOFF_TOKEN_MAX_BYTES + 6000) by http-guard.ts before anything is buffered.
     async (c) => {
       const id = c.req.param('id');
       const body = await c.req.text();
@@ -540,7 +550,7 @@ export async function createPortal(options: PortalOptions): Promise<Portal> {
     });
   });
 
-  app.post('/handoff/:id/complete', bodyLimit({ maxSize: 1024 }), async (c) => {
+  app.post('/handoff/:id/complete', async (c) => {
     const id = c.req.param('id');
     if (foreignOrigin(c)) return refuse(c, 'ERR_PORTAL_FORBIDDEN_ORIGIN');
     const r = await ownHandoff(c, id);

@@ -17,7 +17,6 @@
 import 'reflect-metadata';
 import { createHash, createPublicKey, verify } from 'node:crypto';
 import * as x509 from '@peculiar/x509';
-import { bodyLimit } from 'hono/body-limit';
 import { z } from 'zod';
 import { AppError, type ErrorCode } from '../src/shared/errors';
 import { ERROR_MESSAGES } from '../src/shared/error-messages';
@@ -313,7 +312,7 @@ export function registerSmartcardRoutes(ctx: RouteContext, deps: { validator: To
     });
   });
 
-  app.post('/api/smartcard/:id/certify', bodyLimit({ maxSize: 24 * 1024 }), async (c) => {
+  app.post('/api/smartcard/:id/certify', async (c) => {
     const id = c.req.param('id');
     try {
       if (!deps.ca) throw new AppError('ERR_SMARTCARD_CA_NOT_CONFIGURED');
@@ -386,7 +385,7 @@ export function registerSmartcardRoutes(ctx: RouteContext, deps: { validator: To
     }
   });
 
-  app.post('/api/smartcard/:id/activate', bodyLimit({ maxSize: 4096 }), async (c) => {
+  app.post('/api/smartcard/:id/activate', async (c) => {
     const id = c.req.param('id');
     const input = activateInput.safeParse(await c.req.json().catch(() => null));
     const card = await store.getSmartcard(id);

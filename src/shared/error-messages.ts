@@ -360,6 +360,22 @@ export const ERROR_MESSAGES: Record<ErrorCode, Record<Language, string>> = {
     nl: 'De koppeling tussen deze browser en ZORG-ID Desktop klopt niet. Start opnieuw vanaf de website.',
     en: 'The link between this browser and ZORG-ID Desktop does not match. Start again from the website.',
   },
+  ERR_HTTP_BODY_TOO_LARGE: {
+    nl: 'Het verzoek aan het portaal is te groot en is niet gelezen. Probeer het opnieuw vanaf de website; blijft dit gebeuren, neem contact op met uw ICT-afdeling.',
+    en: 'The request to the portal is too large and was not read. Try again from the website; if this keeps happening, contact your IT department.',
+  },
+  ERR_HTTP_BAD_JSON: {
+    nl: 'Het portaal kreeg gegevens die het niet kan lezen (geen geldige JSON). Ververs de pagina en probeer het opnieuw.',
+    en: 'The portal received data it cannot read (not valid JSON). Refresh the page and try again.',
+  },
+  ERR_HTTP_RATE_LIMITED: {
+    nl: 'Er komen te veel verzoeken tegelijk binnen. Wacht even en probeer het dan opnieuw.',
+    en: 'Too many requests are coming in at once. Wait a moment and then try again.',
+  },
+  ERR_HTTP_CROSS_SITE: {
+    nl: 'Dit verzoek kwam niet aantoonbaar van het portaal zelf en is geweigerd. Open het portaal opnieuw en probeer het nog een keer.',
+    en: 'This request could not be shown to come from the portal itself and was refused. Open the portal again and try once more.',
+  },
   ERR_PORTAL_OPERATOR_FORBIDDEN: {
     nl: 'Alleen de beheerder van ZORG-ID (VZVZ) mag organisatieregistraties aanmaken. Controleer het operatortoken.',
     en: 'Only the ZORG-ID operator (VZVZ) may create organisation registrations. Check the operator token.',

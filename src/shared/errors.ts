@@ -100,6 +100,11 @@ export const ERROR_KINDS = {
   ERR_PORTAL_HANDOFF_NOT_PENDING: 'fatal',
   ERR_PORTAL_SESSION_MISMATCH: 'fatal',
   ERR_PORTAL_BROWSER_CODE_INVALID: 'fatal',
+  // HTTP limits in front of every portal route (portal/http-guard.ts, issue 15 item 1)
+  ERR_HTTP_BODY_TOO_LARGE: 'fatal',
+  ERR_HTTP_BAD_JSON: 'fatal',
+  ERR_HTTP_RATE_LIMITED: 'retry',
+  ERR_HTTP_CROSS_SITE: 'fatal',
   // Organisation validation, enrolment codes and Mobiel ID (portal/, manual §6, handoff-protocol.md §7)
   ERR_PORTAL_OPERATOR_FORBIDDEN: 'fatal',
   ERR_ORG_REGISTRATION_EXISTS: 'fatal',
