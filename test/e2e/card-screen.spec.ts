@@ -53,6 +53,35 @@ test('shows the Z card being read, then its holder; pulling it clears the detail
   await shot(page, '04-card-pulled');
 });
 
+test('shared workstation: a pulled card leaves nothing of its holder, the next card shows only its own', async ({ page, preview }) => {
+  await open(page, preview.url);
+  const r1 = reader(page, READER_1);
+  await insert(page, 'Zorgverlenerspas (Z)');
+  await expect(r1.locator('.holder__name')).toHaveText('Anna Maria de Vries', { timeout: 3_000 });
+  await page.getByRole('button', { name: 'Pas verwijderen' }).click();
+  await expect(r1).toContainText('Geen pas in deze lezer.');
+
+  // Nothing of the first holder anywhere: not in the DOM (hidden parts included), the title, the
+  // page's storage, or what the app still answers about its readers.
+  const first = ['Anna Maria', 'de Vries', '900016528', '01001234'];
+  const leftovers = async () =>
+    JSON.stringify([
+      await page.content(),
+      await page.title(),
+      await page.context().storageState(),
+      await page.evaluate(() => JSON.stringify((globalThis as unknown as { sessionStorage: object }).sessionStorage)),
+      await invokeInPage(page, 'card:readers'),
+    ]);
+  const afterPull = await leftovers();
+  for (const s of first) expect(afterPull, s).not.toContain(s);
+
+  await insert(page, 'Medewerkerpas op naam (N)');
+  await expect(r1.locator('.holder__name')).toHaveText('Sanne Jansen', { timeout: 3_000 });
+  const afterNext = await leftovers();
+  for (const s of first) expect(afterNext, s).not.toContain(s);
+  expect(afterNext).toContain('900016529');
+});
+
 test('"reading…" appears within 50 ms of the insert event', async ({ page, preview }) => {
   await open(page, preview.url);
   const delay = await page.evaluate(

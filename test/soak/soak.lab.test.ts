@@ -1,0 +1,115 @@
+// Soak (issue 15 item 4): card insert → read → PIN + sign (a login) → remove, over and over, through
+// the whole card core (supervisor → card host → pcsclite/pcscd/vpcd and OpenSC). After a warm-up:
+//  - every insert and every removal is reported exactly once (no event lost or doubled);
+//  - the card host's and this (main) process's resident memory grow by less than 5 MB;
+//  - no file descriptor leaks in the card host or in pcscd (PC/SC contexts and card handles, and the
+//    PKCS#11 sessions OpenSC holds on them, are pcscd connections).
+// SOAK_CYCLES sets the cycles (default 12 in npm test; `npm run soak -- --cycles 200`).
+import { readdirSync, readFileSync } from 'node:fs';
+import { createVerify, X509Certificate } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CardEvent } from '../../src/shared/domain';
+import { AppError } from '../../src/shared/errors';
+import { createCardHost, type CardHost } from '../../src/main/core/host/supervisor';
+import { LAB_PIN, startCardLab, type CardLab } from '../card-lab/controller';
+import { openscLabEnv } from '../card-lab/opensc-conf';
+import { ensurePcscd, OPENSC_PKCS11, requireLab, stopPcscd, type PcscdHandle } from '../card-lab/pcscd';
+import { LAB_VALID_AT, type CardLabPki } from '../card-lab/pki';
+
+const lab = requireLab();
+const CYCLES = Number(process.env.SOAK_CYCLES ?? 12);
+const WARM_UP = 3;
+const R0 = 'Virtual PCD 00 00';
+const MB = 1024 * 1024;
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+const rss = (pid: number | 'self') => Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) * 1024;
+const fds = (pid: number | 'self') => readdirSync(`/proc/${pid}/fd`).length;
+function pcscdPid(): number {
+  for (const p of readdirSync('/proc')) {
+    if (!/^\d+$/.test(p)) continue;
+    try {
+      if (readFileSync(`/proc/${p}/comm`, 'utf8').trim() === 'pcscd') return Number(p);
+    } catch {
+      // gone meanwhile
+    }
+  }
+  throw new Error('pcscd not running');
+}
+
+describe.skipIf(lab.skip)(lab.title(`soak: ${CYCLES} insert → login → remove cycles (card host, pcscd + vpcd + OpenSC)`), () => {
+  let pcscd: PcscdHandle;
+  let cards: CardLab;
+  let pki: CardLabPki;
+  let host: CardHost;
+  const events: CardEvent[] = [];
+
+  const until = async (pred: () => boolean, what: string, timeoutMs = 8000) => {
+    const end = Date.now() + timeoutMs;
+    while (!pred()) {
+      if (Date.now() > end) throw new Error(`${what}: not within ${timeoutMs} ms`);
+      await sleep(20);
+    }
+  };
+  const count = (type: 'inserted' | 'removed') => events.filter((e) => e.type === type && e.reader === R0).length;
+  const readWhenReady = async (timeoutMs = 15000) => {
+    const end = Date.now() + timeoutMs;
+    for (;;) {
+      try {
+        return await host.read(R0);
+      } catch (e) {
+        if (!(e instanceof AppError) || e.kind !== 'retry' || Date.now() > end) throw e;
+        await sleep(200);
+      }
+    }
+  };
+
+  beforeAll(async () => {
+    pcscd = await ensurePcscd();
+    const { loadCardLab } = await import('../card-lab/pki');
+    pki = await loadCardLab();
+    cards = await startCardLab({ pki });
+    host = createCardHost({ modulePath: OPENSC_PKCS11, env: openscLabEnv(), clock: () => LAB_VALID_AT.getTime() });
+    host.subscribe((e) => events.push(e));
+    await host.whenReady();
+  });
+
+  afterAll(async () => {
+    await host?.close();
+    await cards?.close();
+    if (pcscd?.started) await stopPcscd();
+  });
+
+  it('loses or doubles no event, leaks no memory and no descriptors', async () => {
+    const key = new X509Certificate(pki.cards['Z-huisarts'].auth!.certDer).publicKey;
+    const samples: Array<{ host: number; main: number; hostFds: number; pcscdFds: number }> = [];
+    const pid = host.hostPid()!;
+    const daemon = pcscdPid();
+    for (let i = 0; i < WARM_UP + CYCLES; i++) {
+      const inserted = count('inserted');
+      const removed = count('removed');
+      await cards.insert('Z-huisarts', { reader: 0 });
+      await until(() => count('inserted') === inserted + 1, `insert ${i + 1} reported`);
+      const reading = await readWhenReady();
+      expect(reading.authCertificateId).toBe('01');
+      const data = Buffer.from(`login ${i}`);
+      const sig = await host.sign({ reader: R0, certificateId: '01', mechanism: 'SHA256_RSA_PKCS', data, pin: Buffer.from(LAB_PIN) });
+      expect(createVerify('sha256').update(data).verify(key, sig)).toBe(true);
+      await cards.remove({ reader: 0 });
+      await until(() => count('removed') === removed + 1, `removal ${i + 1} reported`);
+      // Exactly one of each: nothing doubled by the time the next cycle starts.
+      await sleep(100);
+      expect([count('inserted'), count('removed')]).toEqual([inserted + 1, removed + 1]);
+      expect(host.hostPid(), 'the card host never restarted').toBe(pid);
+      if (i >= WARM_UP - 1) samples.push({ host: rss(pid), main: rss('self'), hostFds: fds(pid), pcscdFds: fds(daemon) });
+    }
+    const first = samples[0]!;
+    const last = samples.at(-1)!;
+    const growth = { hostMB: (last.host - first.host) / MB, mainMB: (last.main - first.main) / MB };
+    console.log(`SOAK ${CYCLES} cycles: card host RSS ${(first.host / MB).toFixed(1)} → ${(last.host / MB).toFixed(1)} MB, main ${(first.main / MB).toFixed(1)} → ${(last.main / MB).toFixed(1)} MB, fds host ${first.hostFds} → ${last.hostFds}, pcscd ${first.pcscdFds} → ${last.pcscdFds}`);
+    expect(growth.hostMB).toBeLessThan(5);
+    expect(growth.mainMB).toBeLessThan(5);
+    expect(last.hostFds).toBeLessThanOrEqual(first.hostFds);
+    expect(last.pcscdFds).toBeLessThanOrEqual(first.pcscdFds);
+  }, 120_000 + CYCLES * 8_000);
+});
