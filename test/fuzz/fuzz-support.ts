@@ -23,9 +23,22 @@ export type Outcome = { ok: true; value: unknown } | { ok: false; error: AppErro
 /**
  * Runs `fn` and fails the property on an exception that is not our AppError, or on taking longer
  * than the budget. Returns the value or the AppError for the property's own checks.
+ * Slow means slow in wall time and in this process's CPU time (a busy 2-core machine only stretches
+ * the first); a pure `fn` is then timed twice more and fails only when every try was slow, so a GC
+ * pause is not taken for a slow input.
  */
-export async function typedOutcome(what: string, fn: () => unknown): Promise<Outcome> {
-  const started = performance.now();
+export async function typedOutcome(what: string, fn: () => unknown, options: { pure?: boolean } = { pure: true }): Promise<Outcome> {
+  const first = await timed(what, fn);
+  if (first.ms > INPUT_BUDGET_MS && options.pure) {
+    for (let i = 0; i < 2 && first.ms > INPUT_BUDGET_MS; i++) first.ms = Math.min(first.ms, (await timed(what, fn)).ms);
+  }
+  if (first.ms > INPUT_BUDGET_MS) throw new Error(`${what} took ${first.ms.toFixed(0)} ms (budget ${INPUT_BUDGET_MS} ms)`);
+  return first.outcome;
+}
+
+async function timed(what: string, fn: () => unknown): Promise<{ outcome: Outcome; ms: number }> {
+  const wallStart = performance.now();
+  const cpuStart = process.cpuUsage();
   let outcome: Outcome;
   try {
     outcome = { ok: true, value: await fn() };
@@ -33,9 +46,9 @@ export async function typedOutcome(what: string, fn: () => unknown): Promise<Out
     if (!(err instanceof AppError)) throw new Error(`${what} threw an untyped ${describe(err)}`, { cause: err });
     outcome = { ok: false, error: err };
   }
-  const ms = performance.now() - started;
-  if (ms > INPUT_BUDGET_MS) throw new Error(`${what} took ${ms.toFixed(0)} ms (budget ${INPUT_BUDGET_MS} ms)`);
-  return outcome;
+  const wall = performance.now() - wallStart;
+  const cpu = process.cpuUsage(cpuStart);
+  return { outcome, ms: Math.min(wall, (cpu.user + cpu.system) / 1000) };
 }
 
 function describe(err: unknown): string {
