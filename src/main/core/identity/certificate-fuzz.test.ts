@@ -101,6 +101,13 @@ describe('verifyChain under fuzzing', () => {
     await fc.assert(fc.asyncProperty(mutatedDerDeep(root), async (m) => void (await typedOutcome('verifyChain', () => verifyChain(input(m))))), fuzzParameters());
   });
 
+  // Only typed and in time: a mutated CRL that names another issuer rightly leaves the card unchecked.
+  it('answers a revoked card with a mutated CRL with a typed result within 100 ms', { timeout: FUZZ_TEST_TIMEOUT_MS }, async () => {
+    const revoked = pki.cards['Z-revoked'].auth!.certDer;
+    const input = (m: Uint8Array) => ({ leaf: revoked, intermediates: pki.intermediates, anchors: [pki.root], at: LAB_VALID_AT, crls: [Buffer.from(m)] });
+    await fc.assert(fc.asyncProperty(mutatedDerDeep(new Uint8Array(crl)), async (m) => void (await typedOutcome('verifyChain', () => verifyChain(input(m))))), fuzzParameters());
+  });
+
   it('answers random bytes as a leaf with a typed result within 100 ms', { timeout: FUZZ_TEST_TIMEOUT_MS }, async () => {
     await fc.assert(fc.asyncProperty(randomDer, async (der) => void (await typedOutcome('verifyChain', () => chainOf(der)))), fuzzParameters());
   });
