@@ -17,11 +17,11 @@ beforeAll(async () => {
   pki = await loadLab();
 }, 60_000);
 
-async function validateWith(change: (token: HandoffToken) => HandoffToken): Promise<ErrorCode | 'ok'> {
+async function validateWith(change: (token: HandoffToken) => HandoffToken, withIntermediates = false): Promise<ErrorCode | 'ok'> {
   const requests = memoryRequests(ORIGIN, LAB_VALID_AT.getTime());
   const validator = createValidator({ ...labTrust(pki), crls: labCrls(pki), clock: () => LAB_VALID_AT.getTime(), requests });
   const req = requests.add({});
-  const token = change(signLabToken({ pki, card: 'Z-huisarts', request: req, browserCode: newBrowserCode() }));
+  const token = change(signLabToken({ pki, card: 'Z-huisarts', request: req, browserCode: newBrowserCode(), withIntermediates }));
   try {
     await validator.validate(JSON.stringify(token), { requestId: req.id, origin: ORIGIN });
     return 'ok';
@@ -63,11 +63,23 @@ describe('strict DER and canonical base64 in the token validator', () => {
     expect(await validateWith((t) => ({ ...t, certificate: b64(reencode(derOf(t), [0, 0], 'indefinite')) }))).toBe('ERR_TOKEN_CERT_NOT_DER');
   });
 
+  it('ERR_TOKEN_CERT_NOT_DER: refuses an intermediate in the token re-encoded the BER way', async () => {
+    const berFirst = (t: HandoffToken) => {
+      const [first, ...rest] = t.intermediates!;
+      const der = new Uint8Array(Buffer.from(first!, 'base64'));
+      return { ...t, intermediates: [b64(reencode(der, OUTER_SIGNATURE_ALGORITHM, 'indefinite')), ...rest] };
+    };
+    expect(await validateWith((t) => t, true)).toBe('ok');
+    expect(await validateWith(berFirst, true)).toBe('ERR_TOKEN_CERT_NOT_DER');
+  });
+
   it('ERR_TOKEN_NOT_CANONICAL: refuses base64 with non-zero padding bits (same bytes, other text)', async () => {
-    const bits = (t: HandoffToken) => ({ ...t, signature: paddingBitSet(t.signature) });
-    expect(await validateWith((t) => (Buffer.from(bits(t).signature, 'base64').equals(Buffer.from(t.signature, 'base64')) ? bits(t) : t))).toBe(
-      'ERR_TOKEN_NOT_CANONICAL',
-    );
+    const sameBytesOtherText = (t: HandoffToken) => {
+      const signature = paddingBitSet(t.signature);
+      expect(Buffer.from(signature, 'base64')).toEqual(Buffer.from(t.signature, 'base64'));
+      return { ...t, signature };
+    };
+    expect(await validateWith(sameBytesOtherText)).toBe('ERR_TOKEN_NOT_CANONICAL');
     expect(await validateWith((t) => ({ ...t, browserCodeHash: paddingBitSet(t.browserCodeHash!) }))).toBe('ERR_TOKEN_NOT_CANONICAL');
   });
 
