@@ -1,9 +1,12 @@
 // One certificate as the validator needs it. Crypto and validity come from node:crypto; the few
 // fields Node does not expose (raw names, serial bytes, keyUsage bits) are read with a DER walk,
 // because a full @peculiar/asn1-schema parse costs several milliseconds per certificate and this
-// runs for every token.
+// runs for every token. What counts as a certificate at all is decided once, by the app's parseX509
+// (strict DER, byte-exact re-encoding): two parsers of one format must not disagree (issue 15).
 import { X509Certificate as NodeX509Certificate, createHash, verify, type KeyObject } from 'node:crypto';
 import { readTlv, type Tlv } from '../../src/main/core/identity/der';
+import { parseX509 } from '../../src/main/core/identity/uzi-parser';
+import { AppError } from '../../src/shared/errors';
 
 export interface ParsedCertificate {
   der: Uint8Array;
@@ -66,20 +69,36 @@ function readKeyUsage(der: Uint8Array, extensions: Tlv): number | null {
   return null;
 }
 
-/** The raw issuer Name of a CRL (DER hex), to match certificates byte for byte. */
+/** The raw issuer Name of a CRL (DER hex), to match certificates byte for byte. Throws AppError only. */
 export function crlIssuerKey(crlDer: Uint8Array): string {
-  const list = need(readTlv(crlDer, 0), 0x30);
-  const tbs = need(readTlv(crlDer, list.contentStart), 0x30);
-  let el = need(readTlv(crlDer, tbs.contentStart));
-  if (el.tag === 0x02) el = need(readTlv(crlDer, el.end)); // version
-  const signatureAlg = need(el, 0x30);
-  const issuer = need(readTlv(crlDer, signatureAlg.end), 0x30);
-  return hex(crlDer.subarray(signatureAlg.end, issuer.end));
+  try {
+    const list = need(readTlv(crlDer, 0), 0x30);
+    const tbs = need(readTlv(crlDer, list.contentStart), 0x30);
+    let el = need(readTlv(crlDer, tbs.contentStart));
+    if (el.tag === 0x02) el = need(readTlv(crlDer, el.end)); // version
+    const signatureAlg = need(el, 0x30);
+    const issuer = need(readTlv(crlDer, signatureAlg.end), 0x30);
+    return hex(crlDer.subarray(signatureAlg.end, issuer.end));
+  } catch (cause) {
+    throw new AppError('ERR_CERT_REVOCATION_UNKNOWN', { reason: 'CRL does not parse' }, { cause });
+  }
 }
 
-/** Throws on anything that is not a DER X.509 certificate. */
+/**
+ * Throws AppError on anything that is not a DER X.509 certificate: ERR_CERT_NOT_DER for bytes that
+ * are not strict DER, ERR_CERT_MALFORMED for the rest.
+ */
 export function parseCertificate(input: Uint8Array): ParsedCertificate {
   const der = new Uint8Array(input);
+  parseX509(der);
+  try {
+    return readCertificate(der);
+  } catch (cause) {
+    throw new AppError('ERR_CERT_MALFORMED', { reason: cause instanceof Error ? cause.message : String(cause) }, { cause });
+  }
+}
+
+function readCertificate(der: Uint8Array): ParsedCertificate {
   const node = new NodeX509Certificate(der);
   const cert = need(readTlv(der, 0), 0x30);
   const tbs = need(readTlv(der, cert.contentStart), 0x30);
@@ -101,8 +120,9 @@ export function parseCertificate(input: Uint8Array): ParsedCertificate {
     der,
     sha256: createHash('sha256').update(der).digest('hex'),
     serialHex: serialToHex(der.subarray(serial.contentStart, serial.end)),
-    subject: node.subject.replace(/\n/g, ', '),
-    issuer: node.issuer.replace(/\n/g, ', '),
+    // OpenSSL gives no text (undefined) for an empty Name.
+    subject: (node.subject ?? '').replace(/\n/g, ', '),
+    issuer: (node.issuer ?? '').replace(/\n/g, ', '),
     subjectKey: hex(der.subarray(validity.end, subject.end)),
     issuerKey: hex(der.subarray(signatureAlg.end, issuer.end)),
     notBefore: new Date(node.validFrom),

@@ -11,6 +11,8 @@ import {
   fromBase64Url,
   handoffSignedDigest,
   handoffTokenSchema,
+  isCanonicalBase64,
+  isCanonicalBase64Url,
   type HandoffPurpose,
   type HandoffToken,
   type Sha256,
@@ -159,6 +161,23 @@ function asJson(token: unknown): unknown {
   }
 }
 
+/** The base64 fields must each be the one text of their bytes (the certificate cache is keyed by text). */
+function nonCanonicalField(token: HandoffToken): string | null {
+  if (token.browserCodeHash !== undefined && !isCanonicalBase64Url(token.browserCodeHash)) return 'browserCodeHash';
+  if (!isCanonicalBase64(token.certificate)) return 'certificate';
+  const i = (token.intermediates ?? []).findIndex((c) => !isCanonicalBase64(c));
+  if (i !== -1) return `intermediates[${i}]`;
+  if (!isCanonicalBase64(token.signature)) return 'signature';
+  return null;
+}
+
+/** A certificate that failed to parse: not DER has its own code, anything else is `otherwise`. */
+const certRefusal = (err: unknown, otherwise: ErrorCode, detail: Record<string, unknown> = {}): never =>
+  refuse(err instanceof AppError && err.code === 'ERR_CERT_NOT_DER' ? 'ERR_TOKEN_CERT_NOT_DER' : otherwise, {
+    ...detail,
+    cause: err instanceof AppError ? err.code : 'unknown',
+  });
+
 const hasKeyUsage = (cert: ParsedCertificate, flag: KeyUsageFlags): boolean => cert.keyUsage !== null && (cert.keyUsage & flag) === flag;
 
 export function createValidator(options: ValidatorOptions): TokenValidator {
@@ -252,6 +271,8 @@ export function createValidator(options: ValidatorOptions): TokenValidator {
     }
     const token = parsed.data as HandoffToken;
     if (token.format !== HANDOFF_TOKEN_FORMAT) refuse('ERR_TOKEN_FORMAT_UNKNOWN', { format: token.format.slice(0, 64) });
+    const notCanonical = nonCanonicalField(token);
+    if (notCanonical) refuse('ERR_TOKEN_NOT_CANONICAL', { field: notCanonical });
 
     const request = await options.requests.find(ctx.requestId);
     if (!request) return refuse('ERR_TOKEN_REQUEST_UNKNOWN');
@@ -269,8 +290,8 @@ export function createValidator(options: ValidatorOptions): TokenValidator {
     let cert: ParsedCertificate;
     try {
       cert = parsedFromBase64(token.certificate);
-    } catch {
-      return refuse('ERR_TOKEN_CERT_MALFORMED');
+    } catch (err) {
+      return certRefusal(err, 'ERR_TOKEN_CERT_MALFORMED');
     }
     const at = new Date(now);
     if (at < cert.notBefore) refuse('ERR_TOKEN_CERT_NOT_YET_VALID', { notBefore: cert.notBefore.toISOString() });
@@ -295,8 +316,8 @@ export function createValidator(options: ValidatorOptions): TokenValidator {
     let fromToken: ParsedCertificate[];
     try {
       fromToken = (token.intermediates ?? []).map(parsedFromBase64);
-    } catch {
-      return refuse('ERR_TOKEN_CHAIN_INVALID', { reason: 'intermediate does not parse' });
+    } catch (err) {
+      return certRefusal(err, 'ERR_TOKEN_CHAIN_INVALID', { reason: 'intermediate does not parse' });
     }
     let issuer: ParsedCertificate;
     try {

@@ -168,6 +168,10 @@ export const ERROR_MESSAGES: Record<ErrorCode, Record<Language, string>> = {
     nl: 'Het certificaat is beschadigd of geen X.509-certificaat. Controleer het bestand of neem contact op met de uitgever.',
     en: 'The certificate is damaged or not an X.509 certificate. Check the file or contact the issuer.',
   },
+  ERR_CERT_NOT_DER: {
+    nl: 'Het certificaat is niet exact volgens DER gecodeerd (anders opgeschreven dan de uitgever het maakte) en wordt daarom geweigerd. Gebruik het certificaat zoals de uitgever het leverde.',
+    en: 'The certificate is not encoded as exact DER (written differently from how the issuer made it) and is therefore refused. Use the certificate as the issuer delivered it.',
+  },
   ERR_CERT_NOT_UZI: {
     nl: 'Dit is geen UZI-certificaat: de UZI-gegevens ontbreken. Gebruik een UZI-pas of ZORG-ID Smartcard.',
     en: 'This is not an UZI certificate: the UZI data is missing. Use an UZI card or ZORG-ID Smartcard.',
@@ -248,6 +252,10 @@ export const ERROR_MESSAGES: Record<ErrorCode, Record<Language, string>> = {
     nl: 'Het portaal kent de tokenversie van deze app niet. Werk ZORG-ID Desktop bij.',
     en: 'The portal does not know this app’s token version. Update ZORG-ID Desktop.',
   },
+  ERR_TOKEN_NOT_CANONICAL: {
+    nl: 'Het antwoord van de app bevat een veld dat niet in de enige toegestane base64-vorm is geschreven. Werk ZORG-ID Desktop bij en probeer het opnieuw.',
+    en: 'The response from the app contains a field not written in the one permitted base64 form. Update ZORG-ID Desktop and try again.',
+  },
   ERR_TOKEN_REQUEST_UNKNOWN: {
     nl: 'Deze aanvraag is onbekend bij het portaal. Start opnieuw vanaf de website.',
     en: 'The portal does not know this request. Start again from the website.',
@@ -271,6 +279,10 @@ export const ERROR_MESSAGES: Record<ErrorCode, Record<Language, string>> = {
   ERR_TOKEN_CERT_MALFORMED: {
     nl: 'Het certificaat van de pas kon niet worden gelezen. Gebruik een geldige UZI-pas of ZORG-ID Smartcard.',
     en: 'The card’s certificate could not be read. Use a valid UZI card or ZORG-ID Smartcard.',
+  },
+  ERR_TOKEN_CERT_NOT_DER: {
+    nl: 'Het certificaat van de pas is niet exact volgens DER gecodeerd en wordt daarom geweigerd. Gebruik een geldige UZI-pas of ZORG-ID Smartcard; blijft dit gebeuren, neem contact op met uw ICT-afdeling.',
+    en: 'The card’s certificate is not encoded as exact DER and is therefore refused. Use a valid UZI card or ZORG-ID Smartcard; if this keeps happening, contact your IT department.',
   },
   ERR_TOKEN_CERT_EXPIRED: {
     nl: 'Het certificaat van deze pas is verlopen. Vraag een nieuwe pas aan.',

@@ -128,6 +128,22 @@ export function fromBase64Url(text: string): Uint8Array {
   return Uint8Array.from(bin, (c) => c.charCodeAt(0));
 }
 
+/**
+ * True when `text` is the one padded base64 text of its bytes (RFC 4648 §4, §3.5): alphabet only,
+ * padding exactly as long as needed, padding bits zero. Decoders ignore those bits and forgive
+ * missing padding, so without this one set of bytes has several texts (and cache or audit keys).
+ */
+export function isCanonicalBase64(text: string): boolean {
+  if (text.length % 4 !== 0 || !/^[A-Za-z0-9+/]*={0,2}$/.test(text)) return false;
+  return toBase64(Uint8Array.from(atob(text), (c) => c.charCodeAt(0))) === text;
+}
+
+/** True when `text` is the one unpadded base64url text of its bytes (RFC 4648 §5), padding bits zero. */
+export function isCanonicalBase64Url(text: string): boolean {
+  if (text.length % 4 === 1 || !/^[A-Za-z0-9_-]*$/.test(text)) return false;
+  return toBase64Url(fromBase64Url(text)) === text;
+}
+
 export interface BuildTokenInput {
   purpose: HandoffPurpose;
   browserCodeHash: Uint8Array;

@@ -3,6 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { LAB_CARD_IDS, LAB_VALID_AT, loadCardLab, type CardLabPki, type LabCardId } from '../../../../test/card-lab/pki';
 import { caName, importSigningKey, issueCertificate } from '../../../../test/card-lab/pki/issue';
 import { BasicConstraintsExtension } from '@peculiar/x509';
+import { OUTER_SIGNATURE_ALGORITHM, reencode } from '../../../../test/fuzz/der-mutations';
 import { verifyChain, type VerifyChainResult } from './chain';
 
 let pki: CardLabPki;
@@ -137,5 +138,22 @@ describe('verifyChain', () => {
     expect(run('Z-huisarts', true)).toBe('valid');
     expect(run('Z-revoked', true)).toBe('invalid');
     expect(run('Z-expired', false)).toBe('invalid');
+  });
+
+  it('ERR_CERT_NOT_DER: refuses a leaf re-encoded with indefinite or non-minimal lengths, signature intact (issue 15)', async () => {
+    const der = new Uint8Array(pki.cards['Z-huisarts'].auth!.certDer);
+    const chainOf = (leaf: Uint8Array) => verifyChain({ leaf, intermediates: pki.intermediates, anchors: [pki.root], at: LAB_VALID_AT, crls: [crl] });
+    expect(codeOf(await chainOf(der))).toBe('valid');
+    expect(codeOf(await chainOf(reencode(der, OUTER_SIGNATURE_ALGORITHM, 'indefinite')))).toBe('ERR_CERT_NOT_DER');
+    expect(codeOf(await chainOf(reencode(der, OUTER_SIGNATURE_ALGORITHM, 'non-minimal')))).toBe('ERR_CERT_NOT_DER');
+    expect(codeOf(await chainOf(reencode(der, [0], 'non-minimal')))).toBe('ERR_CERT_NOT_DER');
+  });
+
+  it('refuses a re-encoded intermediate or anchor instead of trusting it', async () => {
+    const ber = pki.intermediates.map((d) => Buffer.from(reencode(new Uint8Array(d), OUTER_SIGNATURE_ALGORITHM, 'indefinite')));
+    const leaf = pki.cards['Z-huisarts'].auth!.certDer;
+    expect(codeOf(await verifyChain({ leaf, intermediates: ber, anchors: [pki.root], at: LAB_VALID_AT }))).toBe('ERR_CERT_NOT_DER');
+    const root = Buffer.from(reencode(new Uint8Array(pki.root), OUTER_SIGNATURE_ALGORITHM, 'non-minimal'));
+    expect(codeOf(await verifyChain({ leaf, intermediates: pki.intermediates, anchors: [root], at: LAB_VALID_AT }))).toBe('ERR_CERT_NOT_DER');
   });
 });

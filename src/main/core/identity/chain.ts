@@ -35,15 +35,20 @@ interface Parsed {
 
 const MAX_PATH = 8;
 
+/** Strict DER and the X.509 schema first (parseX509), then OpenSSL's view; only AppError escapes. */
 function parse(der: Uint8Array): Parsed {
   const asn = parseX509(der);
   const buf = Buffer.from(der);
-  return { der: buf, asn, node: new X509Certificate(buf) };
+  try {
+    return { der: buf, asn, node: new X509Certificate(buf) };
+  } catch (cause) {
+    throw new AppError('ERR_CERT_MALFORMED', { reason: cause instanceof Error ? cause.message : String(cause) }, { cause });
+  }
 }
 
-function subjectOf(p: Parsed): string {
-  return p.node.subject.replace(/\n/g, ', ');
-}
+// OpenSSL gives no subject or issuer text (undefined) for an empty Name.
+const nameText = (name: string | undefined): string => (name ?? '').replace(/\n/g, ', ');
+const subjectOf = (p: Parsed): string => nameText(p.node.subject);
 
 /** `candidate` names the issuer of `child` (names, key identifiers, keyCertSign) — OpenSSL's X509_check_issued. */
 function namesIssuer(candidate: Parsed, child: Parsed): boolean {
@@ -61,8 +66,12 @@ function signedBy(child: Parsed, issuer: Parsed): boolean {
 function isCa(p: Parsed): { ca: boolean; pathLen: number | undefined } {
   const ext = p.asn.tbsCertificate.extensions?.find((e) => e.extnID === id_ce_basicConstraints);
   if (!ext) return { ca: false, pathLen: undefined };
-  const bc = AsnConvert.parse(ext.extnValue, BasicConstraints);
-  return { ca: bc.cA, pathLen: bc.pathLenConstraint };
+  try {
+    const bc = AsnConvert.parse(ext.extnValue, BasicConstraints);
+    return { ca: bc.cA, pathLen: bc.pathLenConstraint };
+  } catch (cause) {
+    throw new AppError('ERR_CERT_MALFORMED', { reason: 'basicConstraints does not parse', subject: subjectOf(p) }, { cause });
+  }
 }
 
 const fail = (code: ErrorCode, detail?: Record<string, unknown>): VerifyChainResult => ({ valid: false, code, ...(detail ? { detail } : {}) });
@@ -106,7 +115,7 @@ function verifyChainSync(input: VerifyChainInput): VerifyChainResult {
   }
   if (!anchored) {
     if (badSignature) return fail('ERR_CERT_CHAIN_INVALID', { reason: 'signature does not verify', subject: subjectOf(badSignature) });
-    return fail('ERR_CERT_UNKNOWN_CA', { issuer: path[path.length - 1]!.node.issuer.replace(/\n/g, ', ') });
+    return fail('ERR_CERT_UNKNOWN_CA', { issuer: nameText(path[path.length - 1]!.node.issuer) });
   }
 
   // Every issuer must be a CA allowed to have this many CAs below it (RFC 5280 §4.2.1.9).

@@ -13,6 +13,7 @@ import {
 } from '@peculiar/asn1-x509';
 import type { CardType, UziHolder } from '../../../shared/domain';
 import { AppError } from '../../../shared/errors';
+import { requireStrictDer } from '../../../shared/strict-der';
 import { readTlv } from './der';
 import { UZI_OTHER_NAME_OID, isKnownOidCa } from './uzi-oids';
 import { roleLabel } from './uzi-roles';
@@ -24,6 +25,7 @@ const OID_ORGANISATION = '2.5.4.10';
 const OID_SERIAL_NUMBER = '2.5.4.5';
 
 const TAG_IA5_STRING = 0x16;
+const TAG_SEQUENCE = 0x30;
 
 /** The seven fields of the otherName value, validated. */
 export interface UziOtherName {
@@ -36,17 +38,34 @@ export interface UziOtherName {
   agb: string;
 }
 
-/** Parses DER into the X.509 schema; anything that is not a certificate is ERR_CERT_MALFORMED. */
+/**
+ * Parses a certificate into the X.509 schema. Bytes that are not strict DER (indefinite or
+ * non-minimal lengths, trailing bytes, or an encoding the schema would write differently) are
+ * ERR_CERT_NOT_DER; DER that is not a certificate is ERR_CERT_MALFORMED. Nothing else escapes.
+ */
 export function parseX509(der: Uint8Array): Certificate {
+  if (der[0] !== TAG_SEQUENCE) throw new AppError('ERR_CERT_MALFORMED', { reason: 'not a SEQUENCE' });
+  requireStrictDer(der);
+  let cert: Certificate;
+  let reencoded: Uint8Array;
   try {
-    const cert = AsnConvert.parse(der, Certificate);
-    // The schema parser tolerates trailing garbage; a certificate file must be exactly one certificate.
-    const outer = readTlv(der, 0);
-    if (!outer || outer.end !== der.length) throw new Error('trailing data after the certificate');
-    return cert;
+    cert = AsnConvert.parse(der, Certificate);
+    // Reading the times here makes a broken Time CHOICE fail now, not in the first caller.
+    cert.tbsCertificate.validity.notBefore.getTime().toISOString();
+    cert.tbsCertificate.validity.notAfter.getTime().toISOString();
+    reencoded = new Uint8Array(AsnConvert.serialize(cert));
   } catch (cause) {
     throw new AppError('ERR_CERT_MALFORMED', { reason: cause instanceof Error ? cause.message : String(cause) }, { cause });
   }
+  // DER has one encoding per value: what the schema writes back must be these very bytes.
+  if (!bytesEqual(reencoded, der)) throw new AppError('ERR_CERT_NOT_DER', { reason: 'not-canonical' });
+  // Extension values are DER of their own (RFC 5280 §4.1), opaque to the schema above.
+  for (const ext of cert.tbsCertificate.extensions ?? []) requireStrictDer(new Uint8Array(ext.extnValue.buffer));
+  return cert;
+}
+
+function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
 }
 
 /** `<OID-CA>-<versie>-<UZI-nummer>-<pastype>-<URA>-<rolcode>-<AGB>`, checked field by field in that order. */
