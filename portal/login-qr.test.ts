@@ -148,15 +148,16 @@ describe('a confirmation without the code', () => {
 describe('the login prompt', () => {
   const prompt = (code: unknown) =>
     fetch(`${world.portal.origin}/api/mobile/login-prompt`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code }) });
+  const codeOf = async (res: Promise<Response>) => ((await (await res).json()) as { code?: string }).code;
 
   it('names the portal by its own origin and answers unknown, used and voided QR codes with their codes', async () => {
     const page = await landing();
     const code = parseQrPayload(decodeQrPng(page.png), 'login').code;
     expect(await (await prompt(code)).json()).toMatchObject({ outcome: 'prompt', portal: world.portal.origin, confirmCode: page.confirmCode });
-    expect((await (await prompt('A'.repeat(24))).json()).code).toBe('ERR_MOBILE_LOGIN_CODE_UNKNOWN');
-    expect((await (await prompt('kort')).json()).code).toBe('ERR_PORTAL_BAD_REQUEST');
+    expect(await codeOf(prompt('A'.repeat(24)))).toBe('ERR_MOBILE_LOGIN_CODE_UNKNOWN');
+    expect(await codeOf(prompt('kort'))).toBe('ERR_PORTAL_BAD_REQUEST');
     await member.mobile.login({ png: page.png });
-    expect((await (await prompt(code)).json()).code).toBe('ERR_MOBILE_LOGIN_CODE_USED');
+    expect(await codeOf(prompt(code))).toBe('ERR_MOBILE_LOGIN_CODE_USED');
     const next = await landing();
     await expect(member.mobile.login({ png: next.png }, (p) => otherThan(p.confirmCode))).rejects.toMatchObject({ code: 'ERR_MOBILE_CODE_MISMATCH' });
     const voided = await prompt(parseQrPayload(decodeQrPng(next.png), 'login').code);
