@@ -42,12 +42,18 @@ describe.skipIf(!available)('reference portal in Chromium', () => {
     await page.clock.install();
     await page.goto(`${portal.url}/`);
     const first = await page.getAttribute('#login-qr img', 'src');
+    const firstCode = await page.textContent('#login-qr-code');
+    expect(firstCode).toMatch(/^\d{3} \d{3}$/);
     await page.clock.fastForward('05:01');
     await expect.poll(() => page.textContent('#qr-status')).toContain('verlopen');
     expect(await page.isVisible('.qr-expired')).toBe(true);
     await page.click('#login-qr');
     await expect.poll(() => page.isVisible('.qr-expired')).toBe(false);
     expect(await page.getAttribute('#login-qr img', 'src')).not.toBe(first);
+    // The new QR's own confirmation code replaces the old one beside it (QR-jacking, issue 15 item 1).
+    const code = await page.textContent('#login-qr-code');
+    expect(code).toMatch(/^\d{3} \d{3}$/);
+    expect(code).not.toBe(firstCode);
     expect(await page.textContent('#qr-status')).toMatch(/^Nog [45]:\d\d geldig$/);
     await page.close();
   }, 30_000);
