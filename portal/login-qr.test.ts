@@ -91,7 +91,8 @@ describe('the Mobile App confirms a login QR with the code', () => {
     const page = await landing();
     await expect(member.mobile.login({ png: page.png }, (prompt) => otherThan(prompt.confirmCode))).rejects.toMatchObject({ code: 'ERR_MOBILE_CODE_MISMATCH', detail: { status: 403 } });
     await expect(member.mobile.login({ png: page.png })).rejects.toMatchObject({ code: 'ERR_MOBILE_LOGIN_CODE_VOID', detail: { status: 410 } });
-    expect(await complete(member.browser)).toBe('pending');
+    // The page learns that its QR is void instead of waiting for it.
+    expect(await (await member.browser.json('/api/login-qr/complete', {})).json()).toMatchObject({ outcome: 'void', code: 'ERR_MOBILE_LOGIN_CODE_VOID' });
     const refusals = (await world.portal.store.listAudit(20)).filter((e) => e.action === 'login.mobile').map((e) => e.code);
     expect(refusals).toContain('ERR_MOBILE_CODE_MISMATCH');
     // A new QR from the page works again.
@@ -141,7 +142,7 @@ describe('a confirmation without the code', () => {
     expect(await device.confirm(code, { confirmCode: otherThan(page.confirmCode!) })).toEqual({ status: 403, body: expect.objectContaining({ code: 'ERR_MOBILE_CODE_MISMATCH' }) });
     expect(await device.confirm(code, { confirmCode: page.confirmCode })).toEqual({ status: 410, body: expect.objectContaining({ code: 'ERR_MOBILE_LOGIN_CODE_VOID' }) });
     expect((await world.portal.store.getLoginQr(code))?.voidedAt).toBe(world.now.value);
-    expect(await complete(browser)).toBe('pending');
+    expect(await complete(browser)).toBe('void');
   });
 });
 

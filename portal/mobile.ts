@@ -291,7 +291,12 @@ export function registerMobileRoutes(ctx: RouteContext): void {
     const s = c.get('session');
     if (!ctx.liveSession(s) || s.kind !== 'anonymous') return c.json({ outcome: 'pending' });
     const qr = await store.findRedeemedLoginQr(s.id);
-    if (!qr?.mobileId) return c.json({ outcome: 'pending' });
+    if (!qr?.mobileId) {
+      // The page's QR was ended by a wrong confirmation code: the page says so instead of counting down.
+      const latest = await store.findLatestLoginQr(s.id);
+      if (latest?.voidedAt != null) return c.json({ outcome: 'void', code: 'ERR_MOBILE_LOGIN_CODE_VOID', message: ERROR_MESSAGES.ERR_MOBILE_LOGIN_CODE_VOID.nl });
+      return c.json({ outcome: 'pending' });
+    }
     if (!(await store.endSession(s.id, clock(), 'ingelogd'))) return c.json({ outcome: 'pending' });
     await ctx.newSession(c, 'login', null, null, qr.mobileId);
     const mobile = await store.getMobileId(qr.mobileId);

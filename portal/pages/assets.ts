@@ -66,6 +66,13 @@ export const PORTAL_JS = String.raw`'use strict';
           clearInterval(mobilePoll);
           location.assign(r.json.next);
         }
+        // A wrong confirmation code ended this QR: shown like an expired one, a click gives a new one.
+        if (r.ok && r.json.outcome === 'void' && !button.classList.contains('expired')) {
+          clearInterval(timer);
+          button.classList.add('expired');
+          expiredLabel.hidden = false;
+          status.textContent = r.json.message + ' (' + r.json.code + ')';
+        }
       }).catch(function () {});
     }, 1000);
   }

@@ -629,6 +629,7 @@ export function openSqliteStore(path: string): PortalStore {
 
   const markQrUsed = db.prepare('UPDATE login_qr SET used_at = ?, mobile_id = ? WHERE code = ? AND used_at IS NULL AND voided_at IS NULL AND expires_at > ?');
   const selectRedeemedQr = db.prepare<[string], LoginQrRow>('SELECT * FROM login_qr WHERE session = ? AND used_at IS NOT NULL ORDER BY used_at DESC LIMIT 1');
+  const selectLatestQr = db.prepare<[string], LoginQrRow>('SELECT * FROM login_qr WHERE session = ? ORDER BY created_at DESC, rowid DESC LIMIT 1');
   const insertRegistration = db.prepare(
     `INSERT INTO org_registrations (ura, name, street, postcode, city, status, created_at, activated_at, administrator)
      VALUES (@ura, @name, @street, @postcode, @city, @status, @createdAt, @activatedAt, @administrator) ON CONFLICT(ura) DO NOTHING`,
@@ -804,6 +805,10 @@ export function openSqliteStore(path: string): PortalStore {
     },
     async findRedeemedLoginQr(session) {
       const r = selectRedeemedQr.get(session);
+      return r ? loginQrFromRow(r) : null;
+    },
+    async findLatestLoginQr(session) {
+      const r = selectLatestQr.get(session);
       return r ? loginQrFromRow(r) : null;
     },
     async createRegistration(r) {

@@ -288,6 +288,8 @@ export interface PortalStore {
   voidLoginQr(code: string, at: number): Promise<boolean>;
   /** The latest login QR of this browser session that a Mobile App redeemed, if any. */
   findRedeemedLoginQr(session: string): Promise<LoginQrRecord | null>;
+  /** The newest login QR of this browser session, redeemed or not. */
+  findLatestLoginQr(session: string): Promise<LoginQrRecord | null>;
 
   /** false when a registration with this URA exists already. */
   createRegistration(record: RegistrationRecord): Promise<boolean>;
