@@ -173,6 +173,7 @@ describe('malformed JSON', () => {
       ['/api/handoff', same()],
       ['/api/mobile/enrol', {}],
       ['/api/mobile/login', {}],
+      ['/api/mobile/login-prompt', {}],
       ['/api/mobile/id-status', {}],
       [`/api/handoff/${'A'.repeat(22)}/progress`, {}],
       [`/api/smartcard/${'A'.repeat(22)}/activate`, {}],
@@ -360,7 +361,7 @@ describe('same-origin rule on state-changing routes (CSRF)', () => {
     expect((await postJson(`/api/handoff/session/${'A'.repeat(22)}/card-removed`, '{}')).status).toBe(200);
     expect((await postJson(`/api/handoff/${id}/cancel`, '{}')).json?.outcome).toBe('cancelled');
     // The Mobile App (test/fakes/mobile-app.ts): refused for its content, not for a missing Origin.
-    for (const path of ['/api/mobile/enrol', '/api/mobile/login', '/api/mobile/id-status']) expect((await postJson(path, '{}')).json?.code).toBe('ERR_PORTAL_BAD_REQUEST');
+    for (const path of ['/api/mobile/enrol', '/api/mobile/login', '/api/mobile/login-prompt', '/api/mobile/id-status']) expect((await postJson(path, '{}')).json?.code).toBe('ERR_PORTAL_BAD_REQUEST');
     // The operator's API with its bearer token.
     const registered = await postJson('/api/operator/registrations', JSON.stringify({ ura: '12345678', name: 'Huisartsenpraktijk', street: 'Straat 1', postcode: '1234 AB', city: 'Utrecht' }), {
       authorization: 'Bearer operator-token-of-the-test-1234',

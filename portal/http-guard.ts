@@ -48,7 +48,7 @@ const ROUTES: Array<{ method: 'GET' | 'POST'; path: RegExp; policy: Partial<Rout
   { method: 'POST', path: /^\/organisatie\/valideren$/, policy: { rate: 'handoff' } },
   { method: 'POST', path: /^\/operator$/, policy: { rate: 'operator' } },
   { method: 'POST', path: /^\/api\/operator\/registrations$/, policy: { rate: 'operator', csrf: 'machine' } },
-  { method: 'POST', path: /^\/api\/mobile\/(enrol|login|id-status)$/, policy: { rate: 'mobile', csrf: 'machine' } },
+  { method: 'POST', path: /^\/api\/mobile\/(enrol|login|login-prompt|id-status)$/, policy: { rate: 'mobile', csrf: 'machine' } },
   // Beyond the validator's 10 000 bytes, but bounded before anything is buffered.
   {
     method: 'POST',

@@ -6,7 +6,8 @@ import { z } from 'zod';
 import { type ErrorCode } from '../src/shared/errors';
 import { ERROR_MESSAGES } from '../src/shared/error-messages';
 import type { PortalContext, RouteContext } from './route-context';
-import type { MobileIdRecord, PersonRecord } from './store/store';
+import { confirmCodeSchema, formatConfirmCode } from './login-qr';
+import type { LoginQrRecord, MobileIdRecord, PersonRecord } from './store/store';
 import { newZorgIdId } from './zorg-id';
 
 /** Wrong birth dates allowed per enrolment code; the last one voids the code. */
@@ -48,7 +49,11 @@ export const mobileLoginRequestSchema = z.strictObject({
   mobileId: base64urlText(22, 22),
   // ECDSA P-256 as IEEE P1363 (r‖s, 64 bytes) or RSA PKCS#1 v1.5 up to 4096 bits.
   signature: base64urlText(40, 700),
+  // The code the app showed and the person matched with the page (login-qr.ts): required.
+  confirmCode: confirmCodeSchema,
 });
+
+export const mobileLoginPromptRequestSchema = z.strictObject({ code: base64urlText(22, 64) });
 
 /** P-256 (ES256) or RSA of at least 2048 bits (RS256); never a private key. */
 function deviceKey(input: z.infer<typeof publicKeySchema>): { spki: string; alg: MobileIdRecord['keyAlg'] } | null {
@@ -87,6 +92,7 @@ function statusOf(code: ErrorCode): 400 | 403 | 404 | 409 | 410 {
     case 'ERR_ENROL_CODE_EXPIRED':
     case 'ERR_ENROL_CODE_VOID':
     case 'ERR_MOBILE_LOGIN_CODE_EXPIRED':
+    case 'ERR_MOBILE_LOGIN_CODE_VOID':
       return 410;
     case 'ERR_ENROL_CODE_USED':
     case 'ERR_MOBILE_LOGIN_CODE_USED':
@@ -96,6 +102,7 @@ function statusOf(code: ErrorCode): 400 | 403 | 404 | 409 | 410 {
     case 'ERR_MOBILE_ID_BLOCKED':
     case 'ERR_MOBILE_ID_REVOKED':
     case 'ERR_MOBILE_SIGNATURE_INVALID':
+    case 'ERR_MOBILE_CODE_MISMATCH':
       return 403;
     default:
       return 400;
@@ -210,6 +217,28 @@ export function registerMobileRoutes(ctx: RouteContext): void {
     );
   });
 
+  // Why a login QR cannot be confirmed (yet), or null while it can.
+  const loginQrRefusal = (qr: LoginQrRecord | null, now: number): ErrorCode | null => {
+    if (!qr) return 'ERR_MOBILE_LOGIN_CODE_UNKNOWN';
+    if (qr.usedAt != null) return 'ERR_MOBILE_LOGIN_CODE_USED';
+    if (qr.voidedAt != null) return 'ERR_MOBILE_LOGIN_CODE_VOID';
+    if (now >= qr.expiresAt) return 'ERR_MOBILE_LOGIN_CODE_EXPIRED';
+    return null;
+  };
+
+  // What the app shows before the person confirms (QR-jacking, issue 15 item 1): which portal asks,
+  // from the portal itself, and the code its page shows next to the QR.
+  app.post('/api/mobile/login-prompt', async (c) => {
+    const input = mobileLoginPromptRequestSchema.safeParse(await jsonBody(c));
+    if (!input.success) return refused(c, 'ERR_PORTAL_BAD_REQUEST');
+    const qr = await store.getLoginQr(input.data.code);
+    const refusal = loginQrRefusal(qr, clock());
+    if (refusal) return refused(c, refusal);
+    // A QR made before confirmation codes existed cannot be confirmed: nothing to show.
+    if (!qr?.confirmCode) return refused(c, 'ERR_MOBILE_LOGIN_CODE_UNKNOWN');
+    return c.json({ outcome: 'prompt', portal: ctx.origin(), confirmCode: formatConfirmCode(qr.confirmCode), expiresAt: qr.expiresAt });
+  });
+
   app.post('/api/mobile/login', async (c) => {
     const input = mobileLoginRequestSchema.safeParse(await jsonBody(c));
     const now = clock();
@@ -219,9 +248,8 @@ export function registerMobileRoutes(ctx: RouteContext): void {
     };
     if (!input.success) return refuse('ERR_PORTAL_BAD_REQUEST');
     const qr = await store.getLoginQr(input.data.code);
-    if (!qr) return refuse('ERR_MOBILE_LOGIN_CODE_UNKNOWN');
-    if (qr.usedAt != null) return refuse('ERR_MOBILE_LOGIN_CODE_USED');
-    if (now >= qr.expiresAt) return refuse('ERR_MOBILE_LOGIN_CODE_EXPIRED');
+    const refusal = loginQrRefusal(qr, now);
+    if (!qr || refusal) return refuse(refusal ?? 'ERR_MOBILE_LOGIN_CODE_UNKNOWN');
     const mobile = await store.getMobileId(input.data.mobileId);
     if (!mobile) return refuse('ERR_MOBILE_ID_UNKNOWN');
     const signature = Buffer.from(input.data.signature, 'base64url');
@@ -229,6 +257,11 @@ export function registerMobileRoutes(ctx: RouteContext): void {
     // After the signature: only the device itself learns that its ID is blocked or revoked (§7.4, §7.5).
     if (mobile.status === 'blocked') return refuse('ERR_MOBILE_ID_BLOCKED', `mobiel:${mobile.id}`);
     if (mobile.status === 'revoked') return refuse('ERR_MOBILE_ID_REVOKED', `mobiel:${mobile.id}`);
+    // After the signature, so only a real device can void a QR; one wrong code voids it (no guessing).
+    if (!qr.confirmCode || input.data.confirmCode !== qr.confirmCode) {
+      await store.voidLoginQr(input.data.code, now);
+      return refuse('ERR_MOBILE_CODE_MISMATCH', `mobiel:${mobile.id}`);
+    }
     if (!(await store.markLoginQrUsed(input.data.code, now, mobile.id))) return refuse('ERR_MOBILE_LOGIN_CODE_USED', `mobiel:${mobile.id}`);
     await store.touchPerson(mobile.personId, now);
     await audit({ at: now, actor: `mobiel:${mobile.id}`, action: 'login.mobile', outcome: 'ok' });
@@ -258,7 +291,12 @@ export function registerMobileRoutes(ctx: RouteContext): void {
     const s = c.get('session');
     if (!ctx.liveSession(s) || s.kind !== 'anonymous') return c.json({ outcome: 'pending' });
     const qr = await store.findRedeemedLoginQr(s.id);
-    if (!qr?.mobileId) return c.json({ outcome: 'pending' });
+    if (!qr?.mobileId) {
+      // The page's QR was ended by a wrong confirmation code: the page says so instead of counting down.
+      const latest = await store.findLatestLoginQr(s.id);
+      if (latest?.voidedAt != null) return c.json({ outcome: 'void', code: 'ERR_MOBILE_LOGIN_CODE_VOID', message: ERROR_MESSAGES.ERR_MOBILE_LOGIN_CODE_VOID.nl });
+      return c.json({ outcome: 'pending' });
+    }
     if (!(await store.endSession(s.id, clock(), 'ingelogd'))) return c.json({ outcome: 'pending' });
     await ctx.newSession(c, 'login', null, null, qr.mobileId);
     const mobile = await store.getMobileId(qr.mobileId);

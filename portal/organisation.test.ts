@@ -440,9 +440,9 @@ describe('Mobile App login via the login QR', () => {
     const fresh = await qr();
     const code = fresh.split('code=')[1]!;
     const mobileId = mobile.identities()[0]!.mobileId;
-    const forged = await fetch(`${portal.url}/api/mobile/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code, mobileId, signature: Buffer.alloc(64, 7).toString('base64url') }) });
+    const forged = await fetch(`${portal.url}/api/mobile/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code, mobileId, signature: Buffer.alloc(64, 7).toString('base64url'), confirmCode: '123 456' }) });
     expect(codeOf(await forged.json())).toBe('ERR_MOBILE_SIGNATURE_INVALID');
-    const unknown = await fetch(`${portal.url}/api/mobile/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code, mobileId: 'B'.repeat(22), signature: Buffer.alloc(64, 7).toString('base64url') }) });
+    const unknown = await fetch(`${portal.url}/api/mobile/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code, mobileId: 'B'.repeat(22), signature: Buffer.alloc(64, 7).toString('base64url'), confirmCode: '123 456' }) });
     expect(codeOf(await unknown.json())).toBe('ERR_MOBILE_ID_UNKNOWN');
     await expect(thief.login({ payload: fresh })).rejects.toMatchObject({ code: 'ERR_MOBILE_ID_UNKNOWN' });
 

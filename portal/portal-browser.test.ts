@@ -3,6 +3,7 @@
 // desktop app is played by a small loopback server that does what the app does over HTTP
 // (test/browser-portal.ts).
 import { describe, expect, it } from 'vitest';
+import { decodeQrPng, parseQrPayload, pngFromDataUrl } from '../test/fakes/mobile-app';
 import { chromiumAvailable, pageProblems, useBrowserPortal } from './test/browser-portal';
 
 const available = chromiumAvailable('portal-browser.test.ts', 'portal browser test');
@@ -42,13 +43,36 @@ describe.skipIf(!available)('reference portal in Chromium', () => {
     await page.clock.install();
     await page.goto(`${portal.url}/`);
     const first = await page.getAttribute('#login-qr img', 'src');
+    const firstCode = await page.textContent('#login-qr-code');
+    expect(firstCode).toMatch(/^\d{3} \d{3}$/);
     await page.clock.fastForward('05:01');
     await expect.poll(() => page.textContent('#qr-status')).toContain('verlopen');
     expect(await page.isVisible('.qr-expired')).toBe(true);
     await page.click('#login-qr');
     await expect.poll(() => page.isVisible('.qr-expired')).toBe(false);
     expect(await page.getAttribute('#login-qr img', 'src')).not.toBe(first);
+    // The new QR's own confirmation code replaces the old one beside it (QR-jacking, issue 15 item 1).
+    const code = await page.textContent('#login-qr-code');
+    expect(code).toMatch(/^\d{3} \d{3}$/);
+    expect(code).not.toBe(firstCode);
     expect(await page.textContent('#qr-status')).toMatch(/^Nog [45]:\d\d geldig$/);
+    await page.close();
+  }, 30_000);
+
+  it('shows a login QR voided by a wrong confirmation code as void, and a click gives a new one', async () => {
+    const { browser, portal } = world();
+    const page = await browser.newPage();
+    await page.goto(`${portal.url}/`);
+    const src = (await page.getAttribute('#login-qr img', 'src'))!;
+    const { code } = parseQrPayload(decodeQrPng(pngFromDataUrl(src)), 'login');
+    // What a phone's wrong code does to the QR (portal/login-qr.test.ts drives that over HTTP).
+    expect(await portal.store.voidLoginQr(code, Date.now())).toBe(true);
+    await expect.poll(() => page.textContent('#qr-status')).toContain('ERR_MOBILE_LOGIN_CODE_VOID');
+    expect(await page.isVisible('.qr-expired')).toBe(true);
+    await page.click('#login-qr');
+    await expect.poll(() => page.isVisible('.qr-expired')).toBe(false);
+    expect(await page.getAttribute('#login-qr img', 'src')).not.toBe(src);
+    await expect.poll(() => page.textContent('#qr-status')).toMatch(/^Nog [45]:\d\d geldig$/);
     await page.close();
   }, 30_000);
 });

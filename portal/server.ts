@@ -8,7 +8,6 @@ import { serve } from '@hono/node-server';
 import { Hono, type Context } from 'hono';
 import { getCookie, setCookie, deleteCookie } from 'hono/cookie';
 import { streamSSE } from 'hono/streaming';
-import QRCode from 'qrcode';
 import { z } from 'zod';
 import type { UziHolder } from '../src/shared/domain';
 import { AppError, kindOf, type ErrorCode } from '../src/shared/errors';
@@ -24,6 +23,7 @@ import { PORTAL_CSS, PORTAL_JS } from './pages/assets';
 import { contentSecurityPolicy } from './pages/layout';
 import { errorPage, landingPage, loggedInPage, mobileLoggedInPage, startPage, waitPage } from './pages/pages';
 import { httpGuard } from './http-guard';
+import { newLoginQr } from './login-qr';
 import { registerMobileRoutes } from './mobile';
 import { registerAdminRoutes } from './admin-routes';
 import { registerOrganisationRoutes, validationPurposeRules } from './organisation';
@@ -38,7 +38,6 @@ import { createValidator, nodeSha256, type CrlSource, type IdentityPort, type Oc
 export const DEFAULT_PORTAL_PORT = 24780;
 export const DEFAULT_APP_URL = 'http://127.0.0.1:24761';
 const HANDOFF_TTL_MS = 5 * 60_000;
-const LOGIN_QR_TTL_MS = 5 * 60_000;
 const SESSION_TTL_MS = 8 * 60 * 60_000;
 const COOKIE = 'zorgid_portaal';
 
@@ -248,16 +247,7 @@ export async function createPortal(options: PortalOptions): Promise<Portal> {
 
   // ---- landing page and login QR (portal-rules.md §3) -----------------------------------------
 
-  async function newLoginQr(session: SessionRecord) {
-    const code = b64url(rng(18));
-    const now = clock();
-    const expiresAt = now + LOGIN_QR_TTL_MS;
-    await store.createLoginQr({ code, session: session.id, createdAt: now, expiresAt });
-    // Opaque: the portal origin and a random code, nothing about the person (handoff-protocol.md §7).
-    const payload = `zorgid://login?portal=${encodeURIComponent(origin)}&code=${code}`;
-    const dataUrl = await QRCode.toDataURL(payload, { errorCorrectionLevel: 'M', margin: 1, width: 240 });
-    return { code, payload, dataUrl, expiresAt, now };
-  }
+  const loginQrDeps = { store, clock, rng, origin: () => origin };
 
   const NOTICES: Record<string, string> = {
     'kaart-verwijderd': 'U bent uitgelogd omdat uw pas uit de lezer is gehaald.',
@@ -267,16 +257,16 @@ export async function createPortal(options: PortalOptions): Promise<Portal> {
 
   app.get('/', async (c) => {
     const session = await ensureSession(c);
-    const qr = await newLoginQr(session);
+    const qr = await newLoginQr(loginQrDeps, session);
     const notice = NOTICES[c.req.query('afgemeld') ?? ''] ?? null;
-    return c.html(landingPage({ qrDataUrl: qr.dataUrl, qrExpiresAt: qr.expiresAt, now: qr.now, notice, loggedIn: session.kind === 'login' }));
+    return c.html(landingPage({ qrDataUrl: qr.dataUrl, confirmCode: qr.confirmCode, qrExpiresAt: qr.expiresAt, now: qr.now, notice, loggedIn: session.kind === 'login' }));
   });
 
   app.post('/api/login-qr', async (c) => {
     if (foreignOrigin(c)) return refuse(c, 'ERR_PORTAL_FORBIDDEN_ORIGIN');
     const session = await ensureSession(c);
-    const qr = await newLoginQr(session);
-    return c.json({ dataUrl: qr.dataUrl, expiresAt: qr.expiresAt, now: qr.now, payload: qr.payload });
+    const qr = await newLoginQr(loginQrDeps, session);
+    return c.json({ dataUrl: qr.dataUrl, confirmCode: qr.confirmCode, expiresAt: qr.expiresAt, now: qr.now, payload: qr.payload });
   });
 
   // ---- 1. create a handoff request (portal-internal) ------------------------------------------

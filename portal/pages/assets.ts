@@ -24,6 +24,7 @@ export const PORTAL_JS = String.raw`'use strict';
     var img = button.querySelector('img');
     var expiredLabel = button.querySelector('.qr-expired');
     var status = document.getElementById('qr-status');
+    var confirmCode = document.getElementById('login-qr-code');
     // Server time, so a wrong client clock does not shorten or stretch the countdown.
     var expiresAt = Number(body.getAttribute('data-qr-expires-at'));
     var offset = Number(body.getAttribute('data-now')) - Date.now();
@@ -44,6 +45,7 @@ export const PORTAL_JS = String.raw`'use strict';
       postJson('/api/login-qr').then(function (r) {
         if (!r.ok) { status.textContent = r.json.message + ' (' + r.json.code + ')'; return; }
         img.src = r.json.dataUrl;
+        confirmCode.textContent = r.json.confirmCode;
         expiresAt = r.json.expiresAt;
         offset = r.json.now - Date.now();
         button.classList.remove('expired');
@@ -63,6 +65,13 @@ export const PORTAL_JS = String.raw`'use strict';
         if (r.ok && r.json.outcome === 'ok') {
           clearInterval(mobilePoll);
           location.assign(r.json.next);
+        }
+        // A wrong confirmation code ended this QR: shown like an expired one, a click gives a new one.
+        if (r.ok && r.json.outcome === 'void' && !button.classList.contains('expired')) {
+          clearInterval(timer);
+          button.classList.add('expired');
+          expiredLabel.hidden = false;
+          status.textContent = r.json.message + ' (' + r.json.code + ')';
         }
       }).catch(function () {});
     }, 1000);
@@ -227,6 +236,7 @@ h1 { font-size: 1.7rem; margin: 0 0 1rem; }
 .qr.expired img { opacity: .12; }
 .qr-expired { position: absolute; inset: 0; display: flex; align-items: center; justify-content: center; text-align: center; padding: 1rem; font-weight: 600; }
 .qr-expired[hidden] { display: none; }
+.confirm-code strong { font-size: 1.5rem; letter-spacing: .12em; font-variant-numeric: tabular-nums; }
 .countdown, .hint { color: var(--muted); }
 button, .button { font: inherit; padding: .6rem 1rem; border-radius: 6px; border: 1px solid var(--accent); background: #fff; color: var(--accent); cursor: pointer; text-decoration: none; display: inline-block; }
 .primary { background: var(--accent); color: #fff; }

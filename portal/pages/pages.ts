@@ -16,7 +16,7 @@ export function errorBlock(code: ErrorCode): Html {
   return html`<div class="error" role="alert"><p>${ERROR_MESSAGES[code].nl}</p><p class="code">Foutcode: <code>${code}</code></p></div>`;
 }
 
-export function landingPage(input: { qrDataUrl: string; qrExpiresAt: number; now: number; notice: string | null; loggedIn: boolean }): string {
+export function landingPage(input: { qrDataUrl: string; confirmCode: string; qrExpiresAt: number; now: number; notice: string | null; loggedIn: boolean }): string {
   const notice = input.notice ? html`<p class="notice" role="status">${input.notice}</p>` : raw('');
   const loggedIn = input.loggedIn ? html`<p class="notice">U bent ingelogd. <a href="/ingelogd">Ga naar uw overzicht</a>.</p>` : raw('');
   return page(
@@ -32,6 +32,9 @@ ${notice}${loggedIn}
       <span class="qr-expired" hidden>Verlopen — klik voor een nieuwe code</span>
     </button>
     <p id="qr-status" class="countdown" aria-live="polite">Geldig tot ${new Date(input.qrExpiresAt).toISOString().slice(11, 16)} UTC</p>
+    <p class="confirm-code">Controlecode <span lang="en">/ Confirmation code</span>: <strong id="login-qr-code" aria-live="polite">${input.confirmCode}</strong></p>
+    <p class="hint" id="login-qr-code-hint">Controleer dat uw telefoon dezelfde code toont. Toont de app een andere code of een ander portaal, bevestig dan niet.<br>
+    <span lang="en">Check that your phone shows the same code. If the app shows another code or another portal, do not confirm.</span></p>
   </section>
   <section class="card" aria-labelledby="pas">
     <h2 id="pas">Met uw pas</h2>

@@ -58,7 +58,7 @@ describe('portal store: organisations and enrolment codes', () => {
     db.prepare("INSERT INTO login_qr (code, session, created_at, expires_at) VALUES ('c', 's', 1, 2)").run();
     db.close();
     const upgraded = openSqliteStore(path);
-    expect(await upgraded.getLoginQr('c')).toEqual({ code: 'c', session: 's', createdAt: 1, expiresAt: 2, usedAt: null, mobileId: null });
+    expect(await upgraded.getLoginQr('c')).toEqual({ code: 'c', session: 's', createdAt: 1, expiresAt: 2, usedAt: null, mobileId: null, confirmCode: null, voidedAt: null });
     await upgraded.close();
   });
 

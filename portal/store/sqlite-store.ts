@@ -223,6 +223,10 @@ export const MIGRATIONS: readonly string[] = [
    );
    CREATE INDEX smartcards_uzi ON smartcards(uzi_number);
    CREATE INDEX smartcards_ura ON smartcards(ura);`,
+  // 6: QR-jacking (issue 15 item 1): the confirmation code the page shows next to a login QR and the
+  // phone must send back; one wrong code voids the QR. Older QR codes have none and cannot be confirmed.
+  `ALTER TABLE login_qr ADD COLUMN confirm_code TEXT;
+   ALTER TABLE login_qr ADD COLUMN voided_at INTEGER;`,
 ];
 
 /** Tables holding the portal's state (the audit log and sessions aside): what a refused call must leave alone. */
@@ -291,6 +295,28 @@ interface SessionRow {
   end_reason: string | null;
   mobile_id: string | null;
 }
+
+interface LoginQrRow {
+  code: string;
+  session: string;
+  created_at: number;
+  expires_at: number;
+  used_at: number | null;
+  mobile_id: string | null;
+  confirm_code: string | null;
+  voided_at: number | null;
+}
+
+const loginQrFromRow = (r: LoginQrRow): LoginQrRecord => ({
+  code: r.code,
+  session: r.session,
+  createdAt: r.created_at,
+  expiresAt: r.expires_at,
+  usedAt: r.used_at,
+  mobileId: r.mobile_id,
+  confirmCode: r.confirm_code,
+  voidedAt: r.voided_at,
+});
 
 interface RegistrationRow {
   ura: string;
@@ -583,10 +609,9 @@ export function openSqliteStore(path: string): PortalStore {
   const endCardSessions = db.prepare(
     `UPDATE sessions SET ended_at = ?, end_reason = ? WHERE card_session_id = ? AND kind = 'login' AND ended_at IS NULL`,
   );
-  const insertQr = db.prepare('INSERT INTO login_qr (code, session, created_at, expires_at) VALUES (?, ?, ?, ?)');
-  const selectQr = db.prepare<[string], { code: string; session: string; created_at: number; expires_at: number; used_at: number | null; mobile_id: string | null }>(
-    'SELECT * FROM login_qr WHERE code = ?',
-  );
+  const insertQr = db.prepare('INSERT INTO login_qr (code, session, created_at, expires_at, confirm_code) VALUES (?, ?, ?, ?, ?)');
+  const selectQr = db.prepare<[string], LoginQrRow>('SELECT * FROM login_qr WHERE code = ?');
+  const voidQr = db.prepare('UPDATE login_qr SET voided_at = ? WHERE code = ? AND used_at IS NULL AND voided_at IS NULL');
   const selectUser = db.prepare<[string], { uzi_number: string; ura: string; status: string; cert_sha256: string | null; created_at: number; last_login_at: number | null }>(
     'SELECT * FROM users WHERE uzi_number = ?',
   );
@@ -602,10 +627,9 @@ export function openSqliteStore(path: string): PortalStore {
     'SELECT * FROM audit ORDER BY seq DESC LIMIT ?',
   );
 
-  const markQrUsed = db.prepare('UPDATE login_qr SET used_at = ?, mobile_id = ? WHERE code = ? AND used_at IS NULL AND expires_at > ?');
-  const selectRedeemedQr = db.prepare<[string], { code: string; session: string; created_at: number; expires_at: number; used_at: number | null; mobile_id: string | null }>(
-    'SELECT * FROM login_qr WHERE session = ? AND used_at IS NOT NULL ORDER BY used_at DESC LIMIT 1',
-  );
+  const markQrUsed = db.prepare('UPDATE login_qr SET used_at = ?, mobile_id = ? WHERE code = ? AND used_at IS NULL AND voided_at IS NULL AND expires_at > ?');
+  const selectRedeemedQr = db.prepare<[string], LoginQrRow>('SELECT * FROM login_qr WHERE session = ? AND used_at IS NOT NULL ORDER BY used_at DESC LIMIT 1');
+  const selectLatestQr = db.prepare<[string], LoginQrRow>('SELECT * FROM login_qr WHERE session = ? ORDER BY created_at DESC, rowid DESC LIMIT 1');
   const insertRegistration = db.prepare(
     `INSERT INTO org_registrations (ura, name, street, postcode, city, status, created_at, activated_at, administrator)
      VALUES (@ura, @name, @street, @postcode, @city, @status, @createdAt, @activatedAt, @administrator) ON CONFLICT(ura) DO NOTHING`,
@@ -776,9 +800,16 @@ export function openSqliteStore(path: string): PortalStore {
     async markLoginQrUsed(code, at, mobileId) {
       return markQrUsed.run(at, mobileId, code, at).changes === 1;
     },
+    async voidLoginQr(code, at) {
+      return voidQr.run(at, code).changes === 1;
+    },
     async findRedeemedLoginQr(session) {
       const r = selectRedeemedQr.get(session);
-      return r ? { code: r.code, session: r.session, createdAt: r.created_at, expiresAt: r.expires_at, usedAt: r.used_at, mobileId: r.mobile_id } : null;
+      return r ? loginQrFromRow(r) : null;
+    },
+    async findLatestLoginQr(session) {
+      const r = selectLatestQr.get(session);
+      return r ? loginQrFromRow(r) : null;
     },
     async createRegistration(r) {
       return insertRegistration.run(r).changes === 1;
@@ -934,11 +965,11 @@ export function openSqliteStore(path: string): PortalStore {
       return endCardSessions.run(at, reason, cardSessionId).changes;
     },
     async createLoginQr(q: LoginQrRecord) {
-      insertQr.run(q.code, q.session, q.createdAt, q.expiresAt);
+      insertQr.run(q.code, q.session, q.createdAt, q.expiresAt, q.confirmCode ?? null);
     },
     async getLoginQr(code) {
       const r = selectQr.get(code);
-      return r ? { code: r.code, session: r.session, createdAt: r.created_at, expiresAt: r.expires_at, usedAt: r.used_at, mobileId: r.mobile_id } : null;
+      return r ? loginQrFromRow(r) : null;
     },
     async createSmartcard(record) {
       return createSmartcardTx(record);

@@ -60,6 +60,10 @@ export interface LoginQrRecord {
   /** When a Mobile App redeemed it, and which Mobiel ID did. */
   usedAt?: number | null;
   mobileId?: string | null;
+  /** The short code the page shows next to the QR and the phone must confirm (six digits); null on QR codes made before it existed. */
+  confirmCode?: string | null;
+  /** When a confirmation with a wrong code ended it (one wrong code ends the QR: no guessing). */
+  voidedAt?: number | null;
 }
 
 /** An organisation registration made by the operator (VZVZ) and finished by its first administrator. */
@@ -278,10 +282,14 @@ export interface PortalStore {
   createLoginQr(record: LoginQrRecord): Promise<void>;
   getLoginQr(code: string): Promise<LoginQrRecord | null>;
 
-  /** Compare-and-set: true for the one call that redeemed an unused, live login QR. */
+  /** Compare-and-set: true for the one call that redeemed an unused, unvoided, live login QR. */
   markLoginQrUsed(code: string, at: number, mobileId: string): Promise<boolean>;
+  /** Ends an unused login QR for good (a wrong confirmation code); true when this call ended it. */
+  voidLoginQr(code: string, at: number): Promise<boolean>;
   /** The latest login QR of this browser session that a Mobile App redeemed, if any. */
   findRedeemedLoginQr(session: string): Promise<LoginQrRecord | null>;
+  /** The newest login QR of this browser session, redeemed or not. */
+  findLatestLoginQr(session: string): Promise<LoginQrRecord | null>;
 
   /** false when a registration with this URA exists already. */
   createRegistration(record: RegistrationRecord): Promise<boolean>;

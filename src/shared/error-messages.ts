@@ -448,6 +448,14 @@ export const ERROR_MESSAGES: Record<ErrorCode, Record<Language, string>> = {
     nl: 'Met deze inlog-QR-code is al ingelogd. Ververs de inlogpagina voor een nieuwe QR-code.',
     en: 'This login QR code has already been used. Refresh the login page for a new QR code.',
   },
+  ERR_MOBILE_LOGIN_CODE_VOID: {
+    nl: 'Deze inlog-QR-code is ongeldig gemaakt omdat er een verkeerde controlecode mee is bevestigd. Ververs de inlogpagina voor een nieuwe QR-code.',
+    en: 'This login QR code was voided because it was confirmed with a wrong confirmation code. Refresh the login page for a new QR code.',
+  },
+  ERR_MOBILE_CODE_MISMATCH: {
+    nl: 'De controlecode in de app is niet de code op de inlogpagina. Deze QR-code is nu ongeldig: bevestig alleen als uw telefoon dezelfde code toont als de pagina die u zelf opende.',
+    en: 'The confirmation code in the app is not the code on the login page. This QR code is now void: confirm only when your phone shows the same code as the page you opened yourself.',
+  },
   ERR_MOBILE_ID_UNKNOWN: {
     nl: 'Deze ZORG-ID Mobiel ID is onbekend, geblokkeerd of ingetrokken. Neem contact op met uw beheerder.',
     en: 'This ZORG-ID Mobile ID is unknown, blocked or revoked. Contact your administrator.',

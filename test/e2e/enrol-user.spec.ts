@@ -42,7 +42,13 @@ async function loginInChromium(browser: Browser, mobile: MobileApp): Promise<Pag
   const page = await (await browser.newContext({ locale: 'nl-NL' })).newPage();
   await page.goto(`${world.portal.url}/`);
   await page.waitForSelector('#login-qr img');
-  await mobile.login({ png: new Uint8Array(await page.screenshot()) });
+  // The person confirms only when the phone shows this portal and the code beside the QR (QR-jacking).
+  const pageCode = await page.textContent('#login-qr-code');
+  const shown = await mobile.login({ png: new Uint8Array(await page.screenshot()) }, (prompt) => {
+    expect(prompt).toMatchObject({ portal: world.portal.origin, confirmCode: pageCode });
+    return prompt.confirmCode;
+  });
+  expect(shown.confirmCode).toMatch(/^\d{3} \d{3}$/);
   await page.waitForURL('**/ingelogd', { timeout: 10_000 });
   return page;
 }

@@ -148,7 +148,13 @@ test('validate with the Z card → QR in the app → simulator scans the app scr
   await expect(page.locator('#activated')).toContainText('is aangemaakt en actief', { timeout: 10_000 });
   await page.click('#to-login');
   await page.waitForSelector('#login-qr img');
-  await mobile.login({ png: new Uint8Array(await page.screenshot()) });
+  // The person confirms only when the phone shows this portal and the code beside the QR (QR-jacking).
+  const pageCode = await page.textContent('#login-qr-code');
+  expect(pageCode).toMatch(/^\d{3} \d{3}$/);
+  await mobile.login({ png: new Uint8Array(await page.screenshot()) }, (prompt) => {
+    expect(prompt).toMatchObject({ portal: portalA.origin, confirmCode: pageCode });
+    return prompt.confirmCode;
+  });
   await page.waitForURL(/\/ingelogd$/, { timeout: 10_000 });
   const table = (await page.textContent('#memberships'))?.replace(/\s+/g, ' ');
   expect(table).toContain(LINDE.name);

@@ -1,8 +1,10 @@
 // The Mobile App simulator's own rules: it reads QR codes from real PNGs and accepts only the two
 // ZORG-ID payloads, so a test that feeds it anything else learns so instead of passing by accident.
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { PNG } from 'pngjs';
 import QRCode from 'qrcode';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { createMobileApp, decodeQrPng, parseQrPayload, pngFromDataUrl } from './mobile-app';
 
 const ENROL = 'zorgid://enrol?portal=https%3A%2F%2Fportaal.zorg-id.test&code=AbCdEfGhIjKlMnOpQrStUvWx';
@@ -44,5 +46,61 @@ describe('Mobile App simulator', () => {
     const app = createMobileApp({ trustedPortals: ['https://andere.zorg-id.test'] });
     await expect(app.enrol({ payload: ENROL }, '1980-04-12')).rejects.toMatchObject({ code: 'ERR_MOBILE_QR_INVALID', detail: { reason: 'untrusted portal' } });
     await expect(createMobileApp().login({ payload: ENROL.replace('enrol', 'login') })).rejects.toMatchObject({ code: 'ERR_MOBILE_ID_UNKNOWN' });
+  });
+
+  describe('login QR: what the phone shows before it confirms (QR-jacking, issue 15 item 1)', () => {
+    let server: Server | null = null;
+    afterEach(() => new Promise<void>((done) => (server ? server.close(() => done()) : done())));
+
+    /** A stand-in portal that enrols anyone and records, in order, what the phone asked. */
+    async function fakePortal(promptPortal?: string) {
+      const calls: Array<{ path: string; body: Record<string, unknown> }> = [];
+      let origin = '';
+      server = createServer((req, res) => {
+        let text = '';
+        req.on('data', (chunk: Buffer) => (text += chunk.toString()));
+        req.on('end', () => {
+          calls.push({ path: req.url!, body: JSON.parse(text) as Record<string, unknown> });
+          const answers: Record<string, unknown> = {
+            '/api/mobile/enrol': { outcome: 'enrolled', mobileId: 'M'.repeat(22), name: 'Eva Jansen', organisation: { ura: '90000382', name: 'De Linde' }, role: 'Gebruiker' },
+            '/api/mobile/login-prompt': { outcome: 'prompt', portal: promptPortal ?? origin, confirmCode: '042 917', expiresAt: 1 },
+            '/api/mobile/login': { outcome: 'ok' },
+          };
+          res.writeHead(req.url === '/api/mobile/enrol' ? 201 : 200, { 'content-type': 'application/json' }).end(JSON.stringify(answers[req.url!] ?? {}));
+        });
+      });
+      await new Promise<void>((done) => server!.listen(0, '127.0.0.1', () => done()));
+      origin = `http://127.0.0.1:${(server!.address() as AddressInfo).port}`;
+      const payload = (kind: string) => `zorgid://${kind}?portal=${encodeURIComponent(origin)}&code=AbCdEfGhIjKlMnOpQrStUvWx`;
+      return { calls, origin, payload };
+    }
+
+    it('asks the portal for the prompt first, shows the portal and the code, and sends the code the person confirmed', async () => {
+      const portal = await fakePortal();
+      const app = createMobileApp();
+      await app.enrol({ payload: portal.payload('enrol') }, '1990-02-03');
+      const seen: string[] = [];
+      const shown = await app.login({ payload: portal.payload('login') }, (prompt) => {
+        seen.push(`${prompt.portal} ${prompt.confirmCode}`, ...portal.calls.map((c) => c.path));
+        return prompt.confirmCode;
+      });
+      expect(shown).toEqual({ portal: portal.origin, confirmCode: '042 917', expiresAt: 1 });
+      expect(app.prompts).toEqual([shown]);
+      // Shown before anything was confirmed: the login call comes after the person's answer.
+      expect(seen).toEqual([`${portal.origin} 042 917`, '/api/mobile/enrol', '/api/mobile/login-prompt']);
+      expect(portal.calls.at(-1)).toEqual({ path: '/api/mobile/login', body: expect.objectContaining({ code: 'AbCdEfGhIjKlMnOpQrStUvWx', confirmCode: '042 917' }) });
+      // The person may choose another code; the app sends what they chose.
+      await app.login({ payload: portal.payload('login') }, () => '111 222');
+      expect(portal.calls.at(-1)?.body.confirmCode).toBe('111 222');
+    });
+
+    it('confirms nothing when the portal names another origin than the QR', async () => {
+      const portal = await fakePortal('https://portaal.zorg-id.test');
+      const app = createMobileApp();
+      await app.enrol({ payload: portal.payload('enrol') }, '1990-02-03');
+      await expect(app.login({ payload: portal.payload('login') })).rejects.toMatchObject({ code: 'ERR_MOBILE_QR_INVALID', detail: { reason: 'portal mismatch' } });
+      expect(portal.calls.map((c) => c.path)).toEqual(['/api/mobile/enrol', '/api/mobile/login-prompt']);
+      expect(app.prompts).toEqual([]);
+    });
   });
 });

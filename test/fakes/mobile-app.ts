@@ -107,6 +107,26 @@ const loginMessage = (origin: string, code: string) => new TextEncoder().encode(
 /** What the device signs to ask whether its ID is still usable (handoff-protocol.md §7.5). */
 const statusMessage = (origin: string, mobileId: string, at: number) => new TextEncoder().encode(`zorgid-mobile-status:1\n${origin}\n${mobileId}\n${at}`);
 
+/**
+ * What the app shows before the person confirms a login QR (QR-jacking, issue 15 item 1): the portal
+ * that asks, as that portal itself answers, and the code its page shows next to the QR.
+ */
+export interface LoginPrompt {
+  portal: string;
+  confirmCode: string;
+  expiresAt: number;
+}
+
+/** The person's answer to the prompt: the code they confirm (they checked it against the page). */
+export type ConfirmLogin = (prompt: LoginPrompt) => string | Promise<string>;
+
+const loginPromptSchema = z.object({
+  outcome: z.literal('prompt'),
+  portal: originSchema,
+  confirmCode: z.string().regex(/^\d{3} \d{3}$/),
+  expiresAt: z.number().int(),
+});
+
 /** What "Jouw ID" shows: usable, or blocked/revoked with the portal's code (manual §7.5, figure 32). */
 export interface IdStatus {
   mobileId: string;
@@ -129,6 +149,7 @@ export function createMobileApp(options: MobileAppOptions = {}) {
   const keyType = options.keyType ?? 'ECDSA';
   const identities: Array<MobileIdentity & { privateKey: webcrypto.CryptoKey }> = [];
   const scanned: string[] = [];
+  const prompts: LoginPrompt[] = [];
 
   function scan(source: Source, kind: QrPayload['kind']): QrPayload {
     const text = 'png' in source ? decodeQrPng(source.png) : source.payload;
@@ -149,6 +170,8 @@ export function createMobileApp(options: MobileAppOptions = {}) {
   return {
     /** Every QR text this device scanned, for tests that inspect what a QR carried. */
     scanned,
+    /** Every login prompt this device showed (portal and confirmation code), before it confirmed. */
+    prompts,
     identities: () => identities.map(({ privateKey: _key, ...rest }) => rest),
 
     /** Scan an enrolment QR, confirm the ID: birth date + a new device key → a Mobiel ID on the portal. */
@@ -192,15 +215,26 @@ export function createMobileApp(options: MobileAppOptions = {}) {
       return { mobileId: identity.mobileId, status: answer.status, usable: answer.usable, code: answer.code ?? null };
     },
 
-    /** Scan the portal's login QR and confirm it with the device key of this portal's Mobiel ID. */
-    async login(source: Source): Promise<void> {
+    /**
+     * Scan the portal's login QR, show which portal asks and its confirmation code (kept in
+     * `prompts`), and confirm with the device key of this portal's Mobiel ID and the code the person
+     * chose: by default the one shown, as a person does who found it matches the page.
+     */
+    async login(source: Source, confirm: ConfirmLogin = (prompt) => prompt.confirmCode): Promise<LoginPrompt> {
       const payload = scan(source, 'login');
       const identity = identities.findLast((i) => i.portal === payload.portal);
       if (!identity) throw new AppError('ERR_MOBILE_ID_UNKNOWN', { reason: 'no Mobiel ID for this portal on this device' });
+      const prompt = loginPromptSchema.parse(await postJson(`${payload.portal}/api/mobile/login-prompt`, { code: payload.code }));
+      // The portal the phone talks to must name itself as the one in the QR.
+      if (prompt.portal !== payload.portal) throw new AppError('ERR_MOBILE_QR_INVALID', { reason: 'portal mismatch', portal: prompt.portal });
+      const shown: LoginPrompt = { portal: prompt.portal, confirmCode: prompt.confirmCode, expiresAt: prompt.expiresAt };
+      prompts.push(shown);
+      const confirmCode = await confirm(shown);
       const signature = new Uint8Array(await subtle.sign(ALGORITHMS[identity.keyType].sign, identity.privateKey, loginMessage(payload.portal, payload.code)));
       z.object({ outcome: z.literal('ok') }).parse(
-        await postJson(`${payload.portal}/api/mobile/login`, { code: payload.code, mobileId: identity.mobileId, signature: Buffer.from(signature).toString('base64url') }),
+        await postJson(`${payload.portal}/api/mobile/login`, { code: payload.code, mobileId: identity.mobileId, signature: Buffer.from(signature).toString('base64url'), confirmCode }),
       );
+      return shown;
     },
   };
 }
