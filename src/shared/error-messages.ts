@@ -544,6 +544,10 @@ export const ERROR_MESSAGES: Record<ErrorCode, Record<Language, string>> = {
     nl: 'Het portaal gaf een antwoord dat ZORG-ID Desktop niet begrijpt. Probeer het later opnieuw; blijft dit gebeuren, neem contact op met de beheerder van het portaal.',
     en: 'The portal gave an answer ZORG-ID Desktop does not understand. Try again later; if this keeps happening, contact the portal’s administrator.',
   },
+  ERR_HANDOFF_OTHER_USER: {
+    nl: 'Deze ZORG-ID Desktop hoort bij een andere gebruiker van deze computer en kan uw pas niet gebruiken. Start ZORG-ID Desktop in uw eigen sessie en klik daarna opnieuw op "Open ZORG-ID Desktop" op de website van het portaal.',
+    en: 'This ZORG-ID Desktop belongs to another user of this computer and cannot use your card. Start ZORG-ID Desktop in your own session, then click "Open ZORG-ID Desktop" on the portal’s website again.',
+  },
   ERR_HANDOFF_HOST_FORBIDDEN: {
     nl: 'Dit verzoek aan ZORG-ID Desktop kwam via een onbekend adres en is geweigerd. Start opnieuw vanaf de website van het portaal.',
     en: 'This request to ZORG-ID Desktop came through an unknown address and was refused. Start again from the portal’s website.',

@@ -152,6 +152,7 @@ export const ERROR_KINDS = {
   ERR_PORTAL_BAD_RESPONSE: 'fatal',
   // Loopback listener (src/main/core/handoff/loopback-listener.ts)
   ERR_HANDOFF_HOST_FORBIDDEN: 'fatal',
+  ERR_HANDOFF_OTHER_USER: 'cancel',
   ERR_HANDOFF_NOT_NAVIGATION: 'fatal',
   ERR_HANDOFF_PATH_UNKNOWN: 'fatal',
   ERR_HANDOFF_METHOD_NOT_ALLOWED: 'fatal',

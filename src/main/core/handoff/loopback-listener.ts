@@ -14,9 +14,14 @@ import { errorPage } from './error-page';
 import { HandoffIdSchema, type PortalClient } from './portal-client';
 import { PortalOriginSchema } from './portal-origin';
 import { guardConnections } from './connection-guard';
+import { peerUserLookup, type PeerUsers } from './peer-user';
 
-/** Tried in order when the default is taken; a portal page tries the same list. */
-export const FALLBACK_LISTENER_PORTS: readonly number[] = [24762, 24763, 24764];
+/**
+ * Tried in order when the default is taken: on a terminal server every session's app holds one. The
+ * portal page only needs the default; an app there sends another user's browser on to that user's own
+ * port (peer-user.ts). 40 sessions per host.
+ */
+export const FALLBACK_LISTENER_PORTS: readonly number[] = Array.from({ length: 39 }, (_, i) => 24762 + i);
 const LOOPBACK_HOST = '127.0.0.1';
 /** Request line + headers (handoff-protocol.md §2). A real navigation here is well under 2 KiB. */
 export const MAX_REQUEST_HEAD_BYTES = 8 * 1024;
@@ -55,6 +60,8 @@ export interface LoopbackListenerOptions {
   headersTimeoutMs?: number;
   /** Connections kept at once; above it the oldest idle or slow one is dropped (connection-guard.ts). */
   maxConnections?: number;
+  /** Who holds the other end of a connection (peer-user.ts); default: what this OS tells, null = no check. */
+  peerUsers?: PeerUsers | null;
 }
 
 export interface LoopbackListener {
@@ -164,6 +171,7 @@ export async function startLoopbackListener(options: LoopbackListenerOptions): P
   const { clock, rng, allowlist, portal: portalClient, onHandoff, audit } = options;
   const purposes = new Set<HandoffPurpose>(options.purposes ?? HANDOFF_PURPOSES);
   const headersTimeoutMs = options.headersTimeoutMs ?? 5_000;
+  const peerUsers = options.peerUsers === undefined ? peerUserLookup() : options.peerUsers;
 
   let boundPort = 0;
   /** The one flow in flight (reserved from the first check that passes until onHandoff settles). */
@@ -275,6 +283,30 @@ export async function startLoopbackListener(options: LoopbackListenerOptions): P
     }
   }
 
+  /**
+   * Another OS user's browser (a terminal server, fast user switching): never this app's card or PIN
+   * prompt. It is sent on, once, to the listener its own user's app holds, or refused with a page that
+   * says so. True when the request was answered here.
+   */
+  function answeredOtherUser(req: IncomingMessage, res: ServerResponse, target: string): boolean {
+    if (!peerUsers) return false;
+    const owner = peerUsers.ownerOf({ remotePort: req.socket.remotePort ?? 0, localPort: boundPort });
+    if (owner === null || owner === peerUsers.self) return false;
+    try {
+      writeAudit({ flow: 'loopback', step: 'navigate', outcome: 'refused', code: 'ERR_HANDOFF_OTHER_USER' });
+    } catch {
+      // The refusal stands whether or not it could be logged.
+    }
+    const theirs = peerUsers.listenerOf(owner, ports);
+    if (theirs !== null && theirs !== boundPort && target.startsWith('/handoff?')) {
+      res.writeHead(307, { ...BASE_HEADERS, Location: `http://${LOOPBACK_HOST}:${theirs}${target}`, 'Content-Length': '0', Connection: 'close' });
+      res.end();
+      return true;
+    }
+    sendPage(res, 403, 'ERR_HANDOFF_OTHER_USER', { Connection: 'close' });
+    return true;
+  }
+
   function handle(req: IncomingMessage, res: ServerResponse): void {
     // DNS rebinding: a page on evil.example that resolves to 127.0.0.1 sends Host: evil.example.
     const hosts = req.headersDistinct.host;
@@ -282,6 +314,7 @@ export async function startLoopbackListener(options: LoopbackListenerOptions): P
       return sendPage(res, 403, 'ERR_HANDOFF_HOST_FORBIDDEN', { Connection: 'close' });
     }
     const target = req.url ?? '';
+    if (answeredOtherUser(req, res, target)) return;
     // Origin-form only ("/path?query"); absolute-form and "//host" are not something a browser sends here.
     if (!target.startsWith('/') || target.startsWith('//')) return sendPage(res, 404, 'ERR_HANDOFF_PATH_UNKNOWN');
     const url = new URL(target, `http://${LOOPBACK_HOST}:${boundPort}`);

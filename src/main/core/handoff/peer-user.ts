@@ -1,0 +1,79 @@
+// Multi-user hosts (terminal servers, fast user switching; issue 15 item 7): 127.0.0.1 is shared by every
+// OS user of the machine, so another user's browser can connect to this user's loopback listener.
+// Where the OS says who holds the other end of a loopback connection, the listener answers only its
+// own user, and sends anyone else's browser on to the listener that user's own app holds (one hop), or
+// refuses with a clear page when that user runs none.
+//
+// Linux: /proc/net/tcp lists every IPv4 TCP socket of the machine with its owner's uid, so the peer of
+// 127.0.0.1:<ours> ← 127.0.0.1:<theirs> is the socket whose local address is 127.0.0.1:<theirs>.
+// Windows (GetExtendedTcpTable → owning process → session) and macOS (proc_pidinfo) need a native
+// call; there `peerUserLookup()` returns null and the listener behaves as on a single-user machine.
+import { readFileSync } from 'node:fs';
+
+export interface PeerUsers {
+  /** The OS user this app runs as. */
+  self: number;
+  /** Owner of the socket at the other end of a loopback connection; null when the OS does not say. */
+  ownerOf(peer: { remotePort: number; localPort: number }): number | null;
+  /** The port among `ports` on which `user` has a loopback listener, if any. */
+  listenerOf(user: number, ports: readonly number[]): number | null;
+}
+
+interface TcpEntry {
+  localPort: number;
+  remotePort: number;
+  loopbackLocal: boolean;
+  loopbackRemote: boolean;
+  listening: boolean;
+  uid: number;
+}
+
+const LOOPBACK_HEX = '0100007F'; // 127.0.0.1, as /proc/net/tcp writes it on little-endian machines
+const TCP_LISTEN = '0A';
+
+/** Parses /proc/net/tcp (the header line and malformed lines are skipped). */
+export function parseProcNetTcp(text: string): TcpEntry[] {
+  const entries: TcpEntry[] = [];
+  for (const line of text.split('\n').slice(1)) {
+    const f = line.trim().split(/\s+/);
+    if (f.length < 8) continue;
+    const [local, remote, state, uid] = [f[1]!, f[2]!, f[3]!, f[7]!];
+    const [lh, lp] = local.split(':');
+    const [rh, rp] = remote.split(':');
+    if (!lh || !lp || !rh || !rp || !/^\d+$/.test(uid)) continue;
+    entries.push({
+      localPort: parseInt(lp, 16),
+      remotePort: parseInt(rp, 16),
+      loopbackLocal: lh === LOOPBACK_HEX,
+      loopbackRemote: rh === LOOPBACK_HEX,
+      listening: state === TCP_LISTEN,
+      uid: Number(uid),
+    });
+  }
+  return entries;
+}
+
+export function linuxPeerUsers(self: number, read: () => string = () => readFileSync('/proc/net/tcp', 'utf8')): PeerUsers {
+  return {
+    self,
+    ownerOf({ remotePort, localPort }) {
+      const hit = parseProcNetTcp(read()).find((e) => e.loopbackLocal && e.loopbackRemote && e.localPort === remotePort && e.remotePort === localPort);
+      return hit ? hit.uid : null;
+    },
+    listenerOf(user, ports) {
+      const listening = parseProcNetTcp(read()).filter((e) => e.listening && e.loopbackLocal && e.uid === user);
+      return ports.find((p) => listening.some((e) => e.localPort === p)) ?? null;
+    },
+  };
+}
+
+/** This platform's lookup, or null where the OS does not tell (see the header). */
+export function peerUserLookup(platform: NodeJS.Platform = process.platform): PeerUsers | null {
+  if (platform !== 'linux' || typeof process.getuid !== 'function') return null;
+  try {
+    readFileSync('/proc/net/tcp', 'utf8');
+  } catch {
+    return null;
+  }
+  return linuxPeerUsers(process.getuid());
+}
