@@ -106,6 +106,7 @@ describe.skipIf(lab.skip)(lab.title(`soak: ${CYCLES} insert → login → remove
     const first = samples[0]!;
     const last = samples.at(-1)!;
     const growth = { hostMB: (last.host - first.host) / MB, mainMB: (last.main - first.main) / MB };
+    if (process.env.SOAK_TRACE) console.log(`SOAK trace host MB: ${samples.map((x) => (x.host / MB).toFixed(1)).join(' ')}`);
     console.log(`SOAK ${CYCLES} cycles: card host RSS ${(first.host / MB).toFixed(1)} → ${(last.host / MB).toFixed(1)} MB, main ${(first.main / MB).toFixed(1)} → ${(last.main / MB).toFixed(1)} MB, fds host ${first.hostFds} → ${last.hostFds}, pcscd ${first.pcscdFds} → ${last.pcscdFds}`);
     expect(growth.hostMB).toBeLessThan(5);
     expect(growth.mainMB).toBeLessThan(5);
