@@ -7,6 +7,7 @@ import type { ErrorCode } from '../src/shared/errors';
 import { HANDOFF_TOKEN_MAX_BYTES } from '../src/shared/handoff-token';
 import type { Env } from './route-context';
 import type { RateLimitClass, RateLimiter } from './rate-limit';
+import { readCapped } from '../src/shared/read-capped';
 
 /** A few KiB is all any form or JSON call of the portal needs. */
 export const DEFAULT_BODY_LIMIT = 16 * 1024;
@@ -107,22 +108,8 @@ type Bounded = { ok: true; bytes: Uint8Array } | { ok: false };
 async function readBounded(c: Context<Env>, limit: number): Promise<Bounded> {
   const declared = c.req.header('content-length');
   if (declared !== undefined && c.req.header('transfer-encoding') === undefined && !(Number(declared) <= limit)) return { ok: false };
-  const body = c.req.raw.body;
-  if (!body) return { ok: true, bytes: new Uint8Array(0) };
-  const reader = body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > limit) {
-      await reader.cancel().catch(() => {});
-      return { ok: false };
-    }
-    chunks.push(value);
-  }
-  return { ok: true, bytes: Buffer.concat(chunks, size) };
+  const bytes = await readCapped(c.req.raw.body, limit);
+  return bytes ? { ok: true, bytes } : { ok: false };
 }
 
 function validJson(bytes: Uint8Array): boolean {

@@ -19,6 +19,7 @@ import {
   type ResponderId,
 } from './ocsp-asn1';
 import type { OcspQuery, RevocationStatus } from './revocation';
+import { readCapped } from '../../src/shared/read-capped';
 
 /** Why an answer was 'unknown'; for logs and tests, never shown to the card holder. */
 export type OcspUnknownReason =
@@ -182,21 +183,8 @@ async function readBounded(response: Response, maxBytes: number): Promise<Uint8A
     await response.body?.cancel().catch(() => undefined);
     refuse('too-large', `content-length ${declared}`);
   }
-  if (!response.body) return new Uint8Array(0);
-  const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > maxBytes) {
-      await reader.cancel().catch(() => undefined);
-      refuse('too-large', `over ${maxBytes} bytes`);
-    }
-    chunks.push(value);
-  }
-  return new Uint8Array(Buffer.concat(chunks));
+  const bytes = await readCapped(response.body, maxBytes);
+  return bytes ?? refuse('too-large', `over ${maxBytes} bytes`);
 }
 
 function checkAnswer(body: Uint8Array, sent: ReturnType<typeof buildOcspRequest>, issuer: Subject, now: number, maxAgeMs: number): RevocationStatus {

@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import { AppError, isErrorCode, type ErrorCode } from '../../../shared/errors';
 import { handoffRequestSchema, type HandoffRequest, type HandoffToken } from '../../../shared/handoff-token';
+import { readCapped } from '../../../shared/read-capped';
 
 export const PORTAL_TIMEOUT_MS = 5_000;
 /** A handoff request is < 1 KiB; nothing the portal legitimately answers comes near this. */
@@ -80,22 +81,10 @@ function portalCode(value: string): ErrorCode | null {
   return isErrorCode(value) && ['ERR_PORTAL_', 'ERR_TOKEN_', 'ERR_ORG_', 'ERR_ENROL_'].some((p) => value.startsWith(p)) ? value : null;
 }
 
-async function readCapped(res: Response): Promise<string> {
-  if (!res.body) return '';
-  const reader = res.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > PORTAL_MAX_RESPONSE_BYTES) {
-      await reader.cancel().catch(() => {});
-      throw new AppError('ERR_PORTAL_BAD_RESPONSE', { reason: 'too large' });
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks).toString('utf8');
+async function readBody(res: Response): Promise<string> {
+  const bytes = await readCapped(res.body, PORTAL_MAX_RESPONSE_BYTES);
+  if (!bytes) throw new AppError('ERR_PORTAL_BAD_RESPONSE', { reason: 'too large' });
+  return Buffer.from(bytes).toString('utf8');
 }
 
 function isTimeout(err: unknown): boolean {
@@ -122,7 +111,7 @@ export function createPortalClient(options: PortalClientOptions): PortalClient {
         headers: { Accept: 'application/json', ...(init.body ? { 'Content-Type': 'application/json' } : {}), ...(init.headers as Record<string, string> | undefined) },
       });
       status = res.status;
-      text = await readCapped(res);
+      text = await readBody(res);
     } catch (err) {
       if (err instanceof AppError) throw err;
       if (signal.aborted || isTimeout(err)) throw new AppError('ERR_PORTAL_TIMEOUT', { portal, timeoutMs }, { cause: err });

@@ -1,0 +1,27 @@
+import { describe, expect, it } from 'vitest';
+import { readCapped } from './read-capped';
+
+function stream(chunks: number[], onCancel?: () => void): ReadableStream<Uint8Array> {
+  let i = 0;
+  return new ReadableStream<Uint8Array>({
+    pull(controller) {
+      if (i < chunks.length) controller.enqueue(new Uint8Array(chunks[i++]!).fill(i));
+      else controller.close();
+    },
+    cancel: () => onCancel?.(),
+  });
+}
+
+describe('readCapped', () => {
+  it('returns every byte up to the limit, in order', async () => {
+    const bytes = await readCapped(stream([3, 2]), 5);
+    expect([...bytes!]).toEqual([1, 1, 1, 2, 2]);
+    expect(await readCapped(null, 5)).toEqual(new Uint8Array(0));
+  });
+
+  it('cancels the stream at the first byte over the limit and reads no further', async () => {
+    let cancelled = false;
+    expect(await readCapped(stream([3, 3, 1000], () => (cancelled = true)), 5)).toBeNull();
+    expect(cancelled).toBe(true);
+  });
+});
