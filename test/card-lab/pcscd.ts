@@ -143,6 +143,23 @@ export async function stopPcscd(timeoutMs = 3000): Promise<void> {
   if (!(await isPcscdRunning())) rmSync(PCSCD_SOCKET, { force: true });
 }
 
+/**
+ * Kills pcscd with SIGKILL (a crash, not a shutdown: no reader is told, the socket file stays behind)
+ * and waits until it is gone. ensurePcscd() starts a new one afterwards.
+ */
+export async function killPcscd(): Promise<void> {
+  const pids = ours?.pid ? [ours.pid] : await pidsOf('pcscd');
+  for (const pid of pids) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      continue;
+    }
+    await waitForExit(pid, 2000);
+  }
+  ours = undefined;
+}
+
 export async function restartPcscd(timeoutMs = 8000): Promise<PcscdHandle> {
   await stopPcscd();
   return ensurePcscd(timeoutMs);
