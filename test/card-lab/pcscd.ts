@@ -2,7 +2,7 @@
 // Facts relied on (build-notes.md): a SIGTERMed pcscd needs up to ~2 s to exit and a new one cannot
 // start before; a killed one leaves /run/pcscd/pcscd.comm behind and then refuses to start.
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
 
 export const PCSCD_SOCKET = '/run/pcscd/pcscd.comm';
@@ -155,9 +155,21 @@ export async function killPcscd(): Promise<void> {
     } catch {
       continue;
     }
-    await waitForExit(pid, 2000);
+    // A killed child of a shell that is busy waiting on something else stays a zombie until the shell
+    // gets round to it (scripts/with-pcscd.sh): gone is what counts.
+    const until = Date.now() + 2000;
+    while (processAlive(pid) && !isZombie(pid) && Date.now() < until) await sleep(20);
   }
   ours = undefined;
+}
+
+function isZombie(pid: number): boolean {
+  try {
+    // /proc/<pid>/stat: "pid (comm) state …"; comm may hold spaces but not ") ".
+    return readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.startsWith('Z') ?? false;
+  } catch {
+    return true;
+  }
 }
 
 export async function restartPcscd(timeoutMs = 8000): Promise<PcscdHandle> {

@@ -110,8 +110,8 @@ describe.skipIf(lab.skip)(lab.title('faults on the card lab (pcscd + vpcd + Open
       applet.transmit = async (raw: Buffer) => {
         if (match(raw)) {
           applet.transmit = transmit;
-          await action();
           fired(raw[1]!);
+          await action();
         }
         return transmit(raw);
       };
