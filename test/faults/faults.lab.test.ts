@@ -9,7 +9,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { CardEvent } from '../../src/shared/domain';
 import { AppError } from '../../src/shared/errors';
 import { ERROR_MESSAGES } from '../../src/shared/error-messages';
@@ -143,6 +143,10 @@ describe.skipIf(lab.skip)(lab.title('faults on the card lab (pcscd + vpcd + Open
       host.subscribe((e) => events.push(e));
       await host.whenReady();
     }, 30_000);
+    // A failed case must not leave the lab without pcscd for the cases after it.
+    afterEach(async () => {
+      await ensurePcscd();
+    });
     afterAll(async () => {
       await host?.close();
       await cards.remove({ reader: 0 });
@@ -325,7 +329,7 @@ describe.skipIf(lab.skip)(lab.title('faults on the card lab (pcscd + vpcd + Open
       { fn: 'C_GetAttributeValue', ckr: CKR_DEVICE_ERROR, step: 'read', code: 'ERR_CARD_UNKNOWN' },
       { fn: 'C_Login', ckr: CKR_DEVICE_ERROR, step: 'sign', code: 'ERR_CARD_UNKNOWN' },
       { fn: 'C_Login', ckr: CKR_DEVICE_REMOVED, step: 'sign', code: 'ERR_CARD_REMOVED' },
-      { fn: 'C_SignInit', ckr: CKR_GENERAL_ERROR, step: 'sign', code: 'ERR_CARD_UNKNOWN' },
+      { fn: 'C_SignInit', ckr: CKR_GENERAL_ERROR, step: 'sign', code: 'ERR_CARD_SIGN_FAILED' },
       { fn: 'C_Sign', ckr: CKR_DEVICE_ERROR, step: 'sign', code: 'ERR_CARD_SIGN_FAILED' },
     ] as const;
     for (const e of errors) {
