@@ -2,7 +2,7 @@
 // Facts relied on (build-notes.md): a SIGTERMed pcscd needs up to ~2 s to exit and a new one cannot
 // start before; a killed one leaves /run/pcscd/pcscd.comm behind and then refuses to start.
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
 
 export const PCSCD_SOCKET = '/run/pcscd/pcscd.comm';
@@ -141,6 +141,35 @@ export async function stopPcscd(timeoutMs = 3000): Promise<void> {
   ours = undefined;
   // A killed daemon leaves its socket; a clean one removes it itself.
   if (!(await isPcscdRunning())) rmSync(PCSCD_SOCKET, { force: true });
+}
+
+/**
+ * Kills pcscd with SIGKILL (a crash, not a shutdown: no reader is told, the socket file stays behind)
+ * and waits until it is gone. ensurePcscd() starts a new one afterwards.
+ */
+export async function killPcscd(): Promise<void> {
+  const pids = ours?.pid ? [ours.pid] : await pidsOf('pcscd');
+  for (const pid of pids) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      continue;
+    }
+    // A killed child of a shell that is busy waiting on something else stays a zombie until the shell
+    // gets round to it (scripts/with-pcscd.sh): gone is what counts.
+    const until = Date.now() + 2000;
+    while (processAlive(pid) && !isZombie(pid) && Date.now() < until) await sleep(20);
+  }
+  ours = undefined;
+}
+
+function isZombie(pid: number): boolean {
+  try {
+    // /proc/<pid>/stat: "pid (comm) state …"; comm may hold spaces but not ") ".
+    return readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.startsWith('Z') ?? false;
+  } catch {
+    return true;
+  }
 }
 
 export async function restartPcscd(timeoutMs = 8000): Promise<PcscdHandle> {

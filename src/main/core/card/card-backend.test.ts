@@ -154,6 +154,26 @@ describe('card backend', () => {
     });
   });
 
+  it('reports ERR_CARD_PCSC_UNAVAILABLE, not the middleware\'s odd error, when PC/SC went away during the call', async () => {
+    let down: AppError | null = null;
+    const monitor: ReaderMonitor = { ...staticMonitor([present('R-A')]), serviceError: () => down };
+    const access: TokenAccess = {
+      listTokens: async () => [slot('a', 'R-A')],
+      readCertificates: async () => [],
+      async sign(req) {
+        req.pin.fill(0);
+        // pcscd killed while OpenSC verified the PIN: C_Login says CKR_GENERAL_ERROR; the monitor
+        // notices the dead daemon a little later.
+        setTimeout(() => (down = new AppError('ERR_CARD_PCSC_UNAVAILABLE')), 200);
+        throw new AppError('ERR_CARD_UNKNOWN', { ckr: 'CKR_GENERAL_ERROR', method: 'C_Login' });
+      },
+      close: async () => undefined,
+    };
+    const backend = createCardBackend({ monitor, tokens: () => access, clock: () => 0 });
+    const err = await backend.sign({ reader: 'R-A', certificateId: '01', mechanism: 'RSA_PKCS', data: Buffer.from('x'), pin: Buffer.from('1234') }).catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 'ERR_CARD_PCSC_UNAVAILABLE', kind: 'retry', detail: { middleware: 'ERR_CARD_UNKNOWN', ckr: 'CKR_GENERAL_ERROR' } });
+  });
+
   it('keeps the middleware\'s error when the card is still there', async () => {
     const access: TokenAccess = {
       listTokens: async () => [slot('a', 'R-A')],

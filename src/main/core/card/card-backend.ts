@@ -141,11 +141,16 @@ export function createCardBackend(deps: CardBackendDeps): SmartcardService {
     'ERR_CARD_NOT_PRESENT', 'ERR_CARD_READER_NOT_FOUND', 'ERR_CARD_TOKEN_AMBIGUOUS', 'ERR_CERT_KEY_USAGE',
     'ERR_CARD_MIDDLEWARE_MISSING',
   ]);
+  // Likewise when pcscd itself went away under the call (OpenSC: CKR_GENERAL_ERROR at C_Login): the
+  // service is what the person or their IT department can restart.
   const explainFailure = async (reader: string, err: unknown): Promise<unknown> => {
-    if (!(err instanceof AppError) || CLEAR_ANSWERS.has(err.code) || !pcscView(reader).known) return err;
-    // pcscd notices a pull ~0.3–0.5 s later (build-notes.md).
+    if (!(err instanceof AppError) || CLEAR_ANSWERS.has(err.code) || !monitor) return err;
+    if (!pcscView(reader).known && !monitor.serviceError()) return err;
+    const because = (code: 'ERR_CARD_REMOVED' | 'ERR_CARD_PCSC_UNAVAILABLE') => new AppError(code, { reader, middleware: err.code, ...err.detail }, { cause: err });
+    // pcscd notices a pull ~0.3–0.5 s later (build-notes.md); the monitor a dead pcscd about as fast.
     for (let waited = 0; waited <= removalSettleMs; waited += 100) {
-      if (!pcscView(reader).state?.present) return new AppError('ERR_CARD_REMOVED', { reader, middleware: err.code, ...err.detail }, { cause: err });
+      if (monitor.serviceError()) return because('ERR_CARD_PCSC_UNAVAILABLE');
+      if (!pcscView(reader).state?.present) return because('ERR_CARD_REMOVED');
       await sleep(100);
     }
     return err;

@@ -29,6 +29,21 @@ describe('CKR_* → our error codes', () => {
     expect(toAppError(ckr('CKR_DEVICE_ERROR', CKR.DEVICE_ERROR, 'C_Sign'), { keyBits: 2048 }).code).toBe('ERR_CARD_SIGN_FAILED');
   });
 
+  it('names the call pkcs11js leaves unnamed (its C_Sign wrapper), so a failed signature is a sign failure', () => {
+    const unnamed = ckr('CKR_DEVICE_ERROR', CKR.DEVICE_ERROR, '');
+    expect(toAppError(unnamed, { keyBits: 2048, method: 'C_Sign' }).code).toBe('ERR_CARD_SIGN_FAILED');
+    expect(toAppError(unnamed, { keyBits: 4096, method: 'C_Sign' }).code).toBe('ERR_CARD_KEY_SIZE_UNSUPPORTED_BY_READER');
+    // The name pkcs11js gives wins over the caller's guess.
+    expect(toAppError(ckr('CKR_DEVICE_ERROR', CKR.DEVICE_ERROR, 'C_Login'), { method: 'C_Sign' }).code).toBe('ERR_CARD_UNKNOWN');
+  });
+
+  it('reads a CKR_* that pkcs11js passes through unparsed (its C_FindObjects wrapper)', () => {
+    const e = toAppError(new Error('CKR_DEVICE_REMOVED:50'));
+    expect([e.code, e.kind]).toEqual(['ERR_CARD_REMOVED', 'retry']);
+    expect(e.detail).toMatchObject({ ckr: 'CKR_DEVICE_REMOVED' });
+    expect(toAppError(new Error('CKR_DEVICE_REMOVED:50 and more')).code).toBe('ERR_CARD_MIDDLEWARE_FAILED');
+  });
+
   it('keeps an AppError, and calls anything else a middleware failure', () => {
     const mine = new AppError('ERR_PIN_LOCKED');
     expect(toAppError(mine)).toBe(mine);

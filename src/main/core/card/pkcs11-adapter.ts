@@ -52,17 +52,24 @@ const CARD_GONE = new Set<number>([
 function ckrOf(err: unknown): { code: number; name: string; method: string } | null {
   if (!(err instanceof Error)) return null;
   const e = err as Error & { code?: unknown; method?: unknown };
-  if (typeof e.code !== 'number' || !/^CKR_/.test(e.message)) return null;
-  return { code: e.code, name: e.message, method: typeof e.method === 'string' ? e.method : '' };
+  const method = typeof e.method === 'string' ? e.method : '';
+  if (typeof e.code === 'number' && /^CKR_/.test(e.message)) return { code: e.code, name: e.message, method };
+  // pkcs11js's own C_FindObjects wrapper lets the native error through unparsed: 'CKR_DEVICE_REMOVED:50'.
+  const raw = /^(CKR_[A-Z0-9_]+):(\d+)$/.exec(e.message);
+  return raw ? { code: Number(raw[2]), name: raw[1]!, method } : null;
 }
 
-/** The one place CKR_* become our codes. `keyBits` lets a failed 4096-bit signature say why. */
-export function toAppError(err: unknown, context: { keyBits?: number | null } = {}): AppError {
+/**
+ * The one place CKR_* become our codes. `keyBits` lets a failed 4096-bit signature say why; `method`
+ * names the call when pkcs11js does not (its C_Sign wrapper drops the name).
+ */
+export function toAppError(err: unknown, context: { keyBits?: number | null; method?: string } = {}): AppError {
   if (err instanceof AppError) return err;
-  const ckr = ckrOf(err);
-  if (!ckr) {
+  const found = ckrOf(err);
+  if (!found) {
     return new AppError('ERR_CARD_MIDDLEWARE_FAILED', { message: err instanceof Error ? err.message : String(err) }, { cause: err });
   }
+  const ckr = { ...found, method: found.method || context.method || '' };
   const detail = { ckr: ckr.name, method: ckr.method };
   const as = (code: ConstructorParameters<typeof AppError>[0]) => new AppError(code, detail, { cause: err });
   if (CARD_GONE.has(ckr.code)) return as('ERR_CARD_REMOVED');
@@ -218,6 +225,7 @@ function pkcs11TokenAccess(module: graphene.Module): SmartcardTokenAccess {
       let session: graphene.Session | undefined;
       let loggedIn = false;
       let keyBits: number | null = null;
+      let signing = false;
       try {
         const slot = slotById(req.slotId);
         const pin = pinStatus(slot.getToken());
@@ -245,9 +253,10 @@ function pkcs11TokenAccess(module: graphene.Module): SmartcardTokenAccess {
         const keys = session.find({ class: graphene.ObjectClass.PRIVATE_KEY, id: Buffer.from(req.certificateId, 'hex') });
         if (keys.length === 0) throw new AppError('ERR_CARD_KEY_NOT_FOUND', { certificateId: req.certificateId });
         const key = keys.items(0).toType<graphene.PrivateKey>();
+        signing = true;
         return session.createSign(req.mechanism, key).once(req.data);
       } catch (e) {
-        throw toAppError(e, { keyBits });
+        throw toAppError(e, { keyBits, method: signing ? 'C_Sign' : undefined });
       } finally {
         req.pin.fill(0);
         closeQuietly(session, loggedIn);
