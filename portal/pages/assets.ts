@@ -236,7 +236,7 @@ h1 { font-size: 1.7rem; margin: 0 0 1rem; }
 .qr.expired img { opacity: .12; }
 .qr-expired { position: absolute; inset: 0; display: flex; align-items: center; justify-content: center; text-align: center; padding: 1rem; font-weight: 600; }
 .qr-expired[hidden] { display: none; }
-.confirm-code strong { font-size: 1.5rem; letter-spacing: .12em; font-variant-numeric: tabular-nums; }
+.confirm-code strong { font-size: 1.5rem; letter-spacing: .12em; font-variant-numeric: tabular-nums; white-space: nowrap; display: inline-block; }
 .countdown, .hint { color: var(--muted); }
 button, .button { font: inherit; padding: .6rem 1rem; border-radius: 6px; border: 1px solid var(--accent); background: #fff; color: var(--accent); cursor: pointer; text-decoration: none; display: inline-block; }
 .primary { background: var(--accent); color: #fff; }
