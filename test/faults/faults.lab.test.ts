@@ -19,6 +19,7 @@ import { openscLabEnv } from '../card-lab/opensc-conf';
 import { ensurePcscd, killPcscd, OPENSC_PKCS11, requireLab, SOFTHSM_MODULE, stopPcscd, VPCD_READERS, type PcscdHandle } from '../card-lab/pcscd';
 import { LAB_VALID_AT, loadCardLab, type CardLabPki } from '../card-lab/pki';
 import { createSoftHsmToken, type SoftHsmToken } from '../card-lab/softhsm';
+import { readWhenReady } from '../card-lab/read-when-ready';
 
 const lab = requireLab();
 const [R0] = VPCD_READERS;
@@ -69,18 +70,6 @@ function loginOn(host: CardHost): Login {
   return login;
 }
 
-/** Reads until the token is there: OpenSC needs ~1.5 s after an insert, a fresh host longer. */
-async function readWhenReady(host: CardHost, reader: string, timeoutMs = 20_000) {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await host.read(reader);
-    } catch (e) {
-      if (!(e instanceof AppError) || e.kind !== 'retry' || Date.now() > until) throw e;
-      await sleep(250);
-    }
-  }
-}
 
 describe.skipIf(lab.skip)(lab.title('faults on the card lab (pcscd + vpcd + OpenSC, SoftHSM2)'), () => {
   let pcscd: PcscdHandle;

@@ -11,12 +11,12 @@ import { runInNewContext } from 'node:vm';
 import { createVerify, X509Certificate } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CardEvent } from '../../src/shared/domain';
-import { AppError } from '../../src/shared/errors';
 import { createCardHost, type CardHost } from '../../src/main/core/host/supervisor';
 import { LAB_PIN, startCardLab, type CardLab } from '../card-lab/controller';
 import { openscLabEnv } from '../card-lab/opensc-conf';
 import { ensurePcscd, OPENSC_PKCS11, requireLab, stopPcscd, type PcscdHandle } from '../card-lab/pcscd';
 import { LAB_VALID_AT, type CardLabPki } from '../card-lab/pki';
+import { readWhenReady } from '../card-lab/read-when-ready';
 
 const lab = requireLab();
 const CYCLES = Number(process.env.SOAK_CYCLES ?? 10);
@@ -65,17 +65,6 @@ describe.skipIf(lab.skip)(lab.title(`soak: ${CYCLES} insert → login → remove
     }
   };
   const count = (type: 'inserted' | 'removed') => seen[type];
-  const readWhenReady = async (timeoutMs = 15000) => {
-    const end = Date.now() + timeoutMs;
-    for (;;) {
-      try {
-        return await host.read(R0);
-      } catch (e) {
-        if (!(e instanceof AppError) || e.kind !== 'retry' || Date.now() > end) throw e;
-        await sleep(200);
-      }
-    }
-  };
 
   beforeAll(async () => {
     pcscd = await ensurePcscd();
@@ -105,7 +94,7 @@ describe.skipIf(lab.skip)(lab.title(`soak: ${CYCLES} insert → login → remove
       const removed = count('removed');
       await cards.insert('Z-huisarts', { reader: 0 });
       await until(() => count('inserted') === inserted + 1, `insert ${i + 1} reported`);
-      const reading = await readWhenReady();
+      const reading = await readWhenReady(host, R0);
       expect(reading.authCertificateId).toBe('01');
       const data = Buffer.from(`login ${i}`);
       const sig = await host.sign({ reader: R0, certificateId: '01', mechanism: 'SHA256_RSA_PKCS', data, pin: Buffer.from(LAB_PIN) });
