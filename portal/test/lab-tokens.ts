@@ -11,6 +11,7 @@ import {
   type HandoffPurpose,
   type HandoffToken,
 } from '../../src/shared/handoff-token';
+import { AppError, type ErrorCode } from '../../src/shared/errors';
 import { ISSUING_CAS, loadCardLab, type CardLabPki, type LabCardId } from '../../test/card-lab/pki';
 import { nodeSha256 } from '../validator/signature';
 
@@ -63,4 +64,15 @@ export function signLabToken(input: SignInput): HandoffToken {
     signature,
     appVersion: 'test-0.1.0',
   });
+}
+
+/** What a validation (or any call) ended in: 'ok', or the code of our typed error; anything else throws. */
+export async function codeOf(p: Promise<unknown>): Promise<ErrorCode | 'ok'> {
+  try {
+    await p;
+    return 'ok';
+  } catch (err) {
+    if (err instanceof AppError) return err.code;
+    throw err;
+  }
 }

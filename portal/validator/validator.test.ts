@@ -3,10 +3,10 @@
 import { memoryRequests } from '../test/memory-requests';
 import { randomBytes } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { AppError, type ErrorCode } from '../../src/shared/errors';
+import { AppError } from '../../src/shared/errors';
 import { toBase64Url, type HandoffPurpose, type HandoffToken } from '../../src/shared/handoff-token';
 import type { CardLabPki } from '../../test/card-lab/pki';
-import { LAB_VALID_AT, labCrls, labTrust, loadLab, newBrowserCode, signLabToken } from '../test/lab-tokens';
+import { codeOf, LAB_VALID_AT, labCrls, labTrust, loadLab, newBrowserCode, signLabToken } from '../test/lab-tokens';
 import { createValidator, type HandoffRequestView, type ValidatorOptions } from './index';
 
 const ORIGIN = 'https://portaal.zorgid.test';
@@ -24,15 +24,6 @@ function setup(overrides: Partial<ValidatorOptions> = {}) {
   return { validator, requests, setNow: (t: number) => (now = t) };
 }
 
-async function codeOf(p: Promise<unknown>): Promise<ErrorCode | 'ok'> {
-  try {
-    await p;
-    return 'ok';
-  } catch (err) {
-    if (err instanceof AppError) return err.code;
-    throw err;
-  }
-}
 
 function tokenFor(req: HandoffRequestView, card: Parameters<typeof signLabToken>[0]['card'] = 'Z-huisarts', extra: Partial<Parameters<typeof signLabToken>[0]> = {}) {
   const browserCode = newBrowserCode();

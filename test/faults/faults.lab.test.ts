@@ -122,15 +122,20 @@ describe.skipIf(lab.skip)(lab.title('faults on the card lab (pcscd + vpcd + Open
     expect(zeroed(login.pin)).toBe(true);
   }
 
+  /** The card core as the app runs it, on the lab's OpenSC, restarting fast (TEST_RESTARTS). */
+  async function startLabHost(onEvent?: (e: CardEvent) => void): Promise<CardHost> {
+    const started = createCardHost({ modulePath: OPENSC_PKCS11, env: openscLabEnv(), clock: () => LAB_VALID_AT.getTime(), restart: TEST_RESTARTS });
+    if (onEvent) started.subscribe(onEvent);
+    await started.whenReady();
+    return started;
+  }
+
   // ---------------------------------------------------------------------------------------------
   describe('pcscd killed with SIGKILL and started again', () => {
     let host: CardHost;
-    const events: CardEvent[] = [];
 
     beforeAll(async () => {
-      host = createCardHost({ modulePath: OPENSC_PKCS11, env: openscLabEnv(), clock: () => LAB_VALID_AT.getTime(), restart: TEST_RESTARTS });
-      host.subscribe((e) => events.push(e));
-      await host.whenReady();
+      host = await startLabHost();
     }, 30_000);
     // A failed case must not leave the lab without pcscd for the cases after it.
     afterEach(async () => {
@@ -178,9 +183,7 @@ describe.skipIf(lab.skip)(lab.title('faults on the card lab (pcscd + vpcd + Open
     const events: CardEvent[] = [];
 
     beforeAll(async () => {
-      host = createCardHost({ modulePath: OPENSC_PKCS11, env: openscLabEnv(), clock: () => LAB_VALID_AT.getTime(), restart: TEST_RESTARTS });
-      host.subscribe((e) => events.push(e));
-      await host.whenReady();
+      host = await startLabHost((e) => events.push(e));
     }, 30_000);
     afterAll(async () => {
       await host?.close();

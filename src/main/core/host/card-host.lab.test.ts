@@ -8,6 +8,7 @@ import { LAB_PIN, startCardLab, type CardLab } from '../../../../test/card-lab/c
 import { openscLabEnv } from '../../../../test/card-lab/opensc-conf';
 import { ensurePcscd, OPENSC_PKCS11, requireLab, restartPcscd, stopPcscd, type PcscdHandle } from '../../../../test/card-lab/pcscd';
 import { LAB_VALID_AT, type CardLabPki } from '../../../../test/card-lab/pki';
+import { readWhenReady as readLabCard } from '../../../../test/card-lab/read-when-ready';
 import { createCardHost, type CardHost } from './supervisor';
 
 const lab = requireLab();
@@ -43,18 +44,7 @@ describe.skipIf(lab.skip)(lab.title('card host on the card lab (pcscd + vpcd + O
       await sleep(20);
     }
   };
-  /** Reads until the token is there (OpenSC needs ~1.5 s after an insert, and a fresh host longer). */
-  const readWhenReady = async (reader: string, timeoutMs = 15000) => {
-    const until = Date.now() + timeoutMs;
-    for (;;) {
-      try {
-        return await host.read(reader);
-      } catch (e) {
-        if (!(e instanceof AppError) || e.kind !== 'retry' || Date.now() > until) throw e;
-        await sleep(300);
-      }
-    }
-  };
+  const readWhenReady = (reader: string, timeoutMs?: number) => readLabCard(host, reader, timeoutMs);
   const sign = (reader: string, pin = LAB_PIN, data = Buffer.from('challenge')) =>
     host.sign({ reader, certificateId: '01', mechanism: 'SHA256_RSA_PKCS', data, pin: Buffer.from(pin) });
 
