@@ -8,7 +8,7 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['src/**/*.test.ts', 'test/**/*.test.ts', 'portal/**/*.test.ts', 'bench/**/*.test.ts', 'native/**/*.test.ts'],
+          include: ['src/**/*.test.ts', 'packages/**/*.test.ts', 'test/**/*.test.ts', 'portal/**/*.test.ts', 'bench/**/*.test.ts', 'native/**/*.test.ts'],
           exclude: ['**/*.lab.test.ts', 'test/e2e/**', 'node_modules/**'],
           environment: 'node',
           testTimeout: 20_000,
@@ -17,7 +17,7 @@ export default defineConfig({
       {
         test: {
           name: 'lab',
-          include: ['src/**/*.lab.test.ts', 'test/**/*.lab.test.ts', 'portal/**/*.lab.test.ts'],
+          include: ['src/**/*.lab.test.ts', 'packages/**/*.lab.test.ts', 'test/**/*.lab.test.ts', 'portal/**/*.lab.test.ts'],
           exclude: ['test/e2e/**', 'node_modules/**'],
           environment: 'node',
           fileParallelism: false,

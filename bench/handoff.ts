@@ -18,7 +18,7 @@ import { createCardHost } from '../src/main/core/host/supervisor';
 import { LAB_PIN, startCardLab } from '../test/card-lab/controller';
 import { openscLabEnv } from '../test/card-lab/opensc-conf';
 import { OPENSC_PKCS11, ensurePcscd, labAvailability } from '../test/card-lab/pcscd';
-import { labCrls, labTrust, loadLab } from '../portal/test/lab-tokens';
+import { labCrls, labTrust, loadLab } from '../test/card-lab/lab-tokens';
 import { bench, median, percentile } from './stats';
 
 export interface HandoffBench {

@@ -8,11 +8,11 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { chromium, type Browser, type Page } from '@playwright/test';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { handoffRequestSchema } from '../src/shared/handoff-token';
+import { handoffRequestSchema } from '@zorgid/protocol';
 import { createMobileApp, pngFromDataUrl, type MobileApp } from '../test/fakes/mobile-app';
 import type { SmartcardRecord } from './store/store';
 import { ORG_A, T0, createAdminWorld, type AdminWorld } from './test/admin-fixture';
-import { newBrowserCode } from './test/lab-tokens';
+import { newBrowserCode } from '../test/card-lab/lab-tokens';
 import { TestBrowser } from './test/org-flow';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';

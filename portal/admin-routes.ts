@@ -5,8 +5,8 @@
 // past the login (who, what, when, organisation, outcome); refusals change nothing.
 import QRCode from 'qrcode';
 import type { z } from 'zod';
-import type { ErrorCode } from '../src/shared/errors';
-import { ERROR_MESSAGES } from '../src/shared/error-messages';
+import type { ErrorCode } from './errors';
+import { ERROR_MESSAGES } from './error-messages';
 import {
   addAttribute,
   addExistingSchema,

@@ -4,7 +4,7 @@
 // render.
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import type { ErrorCode } from '../src/shared/errors';
+import type { ErrorCode } from './errors';
 import {
   ATTRIBUTE_TYPES,
   BLOCK_REASONS,

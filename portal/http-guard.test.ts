@@ -10,7 +10,7 @@ import type { CardLabPki } from '../test/card-lab/pki';
 import type { RateLimits } from './rate-limit';
 import { createPortal, type Portal } from './server';
 import { countRows, type CountedTable } from './store/row-counts';
-import { LAB_VALID_AT, labCrls, labTrust, loadLab } from './test/lab-tokens';
+import { LAB_VALID_AT, labCrls, labTrust, loadLab } from '../test/card-lab/lab-tokens';
 
 let pki: CardLabPki;
 let dir: string;

@@ -3,11 +3,11 @@
 // holds while it is read — with or without Content-Length — then a JSON check. One table says which
 // route gets what, so a new route gets the strict defaults unless it is listed.
 import type { Context, MiddlewareHandler } from 'hono';
-import type { ErrorCode } from '../src/shared/errors';
-import { HANDOFF_TOKEN_MAX_BYTES } from '../src/shared/handoff-token';
+import type { ErrorCode } from './errors';
+import { HANDOFF_TOKEN_MAX_BYTES } from '@zorgid/protocol';
 import type { Env } from './route-context';
 import type { RateLimitClass, RateLimiter } from './rate-limit';
-import { readCapped } from '../src/shared/read-capped';
+import { readCapped } from '@zorgid/protocol';
 
 /** A few KiB is all any form or JSON call of the portal needs. */
 export const DEFAULT_BODY_LIMIT = 16 * 1024;

@@ -3,8 +3,8 @@
 // device key, after which the browser that shows that QR takes over a logged-in session.
 import { createHash, createPublicKey, verify, type JsonWebKey, type KeyObject } from 'node:crypto';
 import { z } from 'zod';
-import { type ErrorCode } from '../src/shared/errors';
-import { ERROR_MESSAGES } from '../src/shared/error-messages';
+import { type ErrorCode } from './errors';
+import { ERROR_MESSAGES } from './error-messages';
 import type { PortalContext, RouteContext } from './route-context';
 import { confirmCodeSchema, formatConfirmCode } from './login-qr';
 import type { LoginQrRecord, MobileIdRecord, PersonRecord } from './store/store';

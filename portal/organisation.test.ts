@@ -12,7 +12,7 @@ import { createMobileApp, decodeQrPng, pngFromDataUrl } from '../test/fakes/mobi
 import { ENROLMENT_MAX_ATTEMPTS } from './mobile';
 import { ENROLMENT_TTL_MS, type OrganisationAnswer } from './organisation';
 import { createPortal, type Portal } from './server';
-import { LAB_VALID_AT, labCrls, labTrust, loadLab } from './test/lab-tokens';
+import { LAB_VALID_AT, labCrls, labTrust, loadLab } from '../test/card-lab/lab-tokens';
 import { LINDE, OPERATOR_TOKEN, TestBrowser, createOrgPortal, enrolEarlierMobielId, flow, loginQrDataUrl } from './test/org-flow';
 
 let pki: CardLabPki;

@@ -5,9 +5,9 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import QRCode from 'qrcode';
 import { z } from 'zod';
-import type { UziHolder } from '../src/shared/domain';
-import { AppError, type ErrorCode } from '../src/shared/errors';
-import { ERROR_MESSAGES } from '../src/shared/error-messages';
+import type { UziHolder } from '@zorgid/uzi';
+import { AppError, type ErrorCode } from './errors';
+import { ERROR_MESSAGES } from './error-messages';
 import {
   appLinksPage,
   birthDatePage,
@@ -20,7 +20,7 @@ import {
 } from './pages/organisation-pages';
 import { errorPage } from './pages/pages';
 import type { PortalContext, RouteContext } from './route-context';
-import type { PurposeContext } from './validator';
+import type { PurposeContext } from '@zorgid/validator';
 import type { PortalStore, RegistrationRecord, ValidationRecord, ValidationState } from './store/store';
 
 export const ENROLMENT_TTL_MS = 10 * 24 * 60 * 60_000;

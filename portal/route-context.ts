@@ -1,9 +1,9 @@
 // What the portal's route modules share with server.ts: the store, the injected clock and rng, the
 // session helpers and the one way to refuse. Passed in, so the modules hold no state of their own.
 import type { Context, Hono } from 'hono';
-import type { UziHolder } from '../src/shared/domain';
-import type { ErrorCode } from '../src/shared/errors';
-import type { HandoffPurpose } from '../src/shared/handoff-token';
+import type { UziHolder } from '@zorgid/uzi';
+import type { ErrorCode } from './errors';
+import type { HandoffPurpose } from '@zorgid/protocol';
 import type { AuditEntry, HandoffRecord, PortalStore, SessionRecord } from './store/store';
 
 export type Env = { Variables: { session: SessionRecord | null; sessionToken: string | null } };

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FUZZ_TEST_TIMEOUT_MS, fuzzParameters, typedOutcome } from '../test/fuzz/fuzz-support';
 import type { RateLimits } from './rate-limit';
 import { createPortal, type Portal } from './server';
-import { LAB_VALID_AT, labCrls, labTrust, loadLab } from './test/lab-tokens';
+import { LAB_VALID_AT, labCrls, labTrust, loadLab } from '../test/card-lab/lab-tokens';
 
 const POST_ROUTES = [
   '/api/handoff', '/api/handoff/:id/cancel', '/api/handoff/:id/progress', '/api/handoff/session/:id/card-removed', '/api/handoff/:id/token',

@@ -4,10 +4,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { handoffRequestSchema, type HandoffRequest } from '../src/shared/handoff-token';
+import { handoffRequestSchema, type HandoffRequest } from '@zorgid/protocol';
 import type { CardLabPki, LabCardId } from '../test/card-lab/pki';
 import { createPortal, type Portal } from './server';
-import { LAB_VALID_AT, labCrls, labTrust, loadLab, newBrowserCode, signLabToken } from './test/lab-tokens';
+import { LAB_VALID_AT, labCrls, labTrust, loadLab, newBrowserCode, signLabToken } from '../test/card-lab/lab-tokens';
 
 let pki: CardLabPki;
 let dir: string;

@@ -9,16 +9,16 @@ import { Hono, type Context } from 'hono';
 import { getCookie, setCookie, deleteCookie } from 'hono/cookie';
 import { streamSSE } from 'hono/streaming';
 import { z } from 'zod';
-import type { UziHolder } from '../src/shared/domain';
-import { AppError, kindOf, type ErrorCode } from '../src/shared/errors';
-import { ERROR_MESSAGES } from '../src/shared/error-messages';
+import type { UziHolder } from '@zorgid/uzi';
+import { AppError, kindOf, type ErrorCode } from './errors';
+import { ERROR_MESSAGES } from './error-messages';
 import {
   HANDOFF_PROTOCOL_VERSION,
   HANDOFF_PURPOSES,
   fromBase64Url,
   hashBrowserCode,
   type HandoffRequest,
-} from '../src/shared/handoff-token';
+} from '@zorgid/protocol';
 import { PORTAL_CSS, PORTAL_JS } from './pages/assets';
 import { contentSecurityPolicy } from './pages/layout';
 import { errorPage, landingPage, loggedInPage, mobileLoggedInPage, startPage, waitPage } from './pages/pages';
@@ -33,7 +33,7 @@ import { registerSmartcardRoutes, smartcardPurposeRules } from './smartcard';
 import type { Env, RouteContext } from './route-context';
 import { openSqliteStore } from './store/sqlite-store';
 import type { HandoffRecord, HandoffState, PortalStore, SessionRecord } from './store/store';
-import { createValidator, nodeSha256, type CrlSource, type IdentityPort, type OcspConfig, type PurposeRules, type TokenValidator } from './validator';
+import { createValidator, nodeSha256, type CrlSource, type IdentityPort, type OcspConfig, type PurposeRules, type TokenValidator } from '@zorgid/validator';
 
 export const DEFAULT_PORTAL_PORT = 24780;
 export const DEFAULT_APP_URL = 'http://127.0.0.1:24761';

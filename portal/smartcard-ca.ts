@@ -23,8 +23,8 @@ import {
   id_ce_subjectAltName,
 } from '@peculiar/asn1-x509';
 import * as x509 from '@peculiar/x509';
-import type { UziHolder } from '../src/shared/domain';
-import { parseCertificate } from './validator/certificate';
+import type { UziHolder } from '@zorgid/uzi';
+import { parseCertificate } from '@zorgid/validator';
 
 x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
 

@@ -8,16 +8,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as x509 from '@peculiar/x509';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { HandoffRequest } from '../src/shared/handoff-token';
-import { parseUziCertificate } from '../src/main/core/identity/uzi-parser';
+import type { HandoffRequest } from '@zorgid/protocol';
+import { parseUziCertificate } from '@zorgid/uzi';
 import type { CardLabPki } from '../test/card-lab/pki';
 import { createPortal, type Portal } from './server';
 import { SMARTCARD_CRL_MAX_AGE_S, SMARTCARD_CRL_PATH, SMARTCARD_CRL_VALIDITY_MS } from './smartcard';
 import { createSmartcardCa, type SmartcardCa } from './smartcard-ca';
 import type { SmartcardRecord } from './store/store';
-import { LAB_VALID_AT, labCrls, labTrust, loadLab, newBrowserCode, signLabToken } from './test/lab-tokens';
-import { parseCertificate } from './validator/certificate';
-import { createRevocationChecker } from './validator/revocation';
+import { LAB_VALID_AT, labCrls, labTrust, loadLab, newBrowserCode, signLabToken } from '../test/card-lab/lab-tokens';
+import { parseCertificate } from '@zorgid/validator';
+import { createRevocationChecker } from '@zorgid/validator';
 
 x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
 

@@ -6,14 +6,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { HandoffRequest } from '../src/shared/handoff-token';
-import { buildCsr } from '../src/main/core/enrol/csr';
-import { activationMessage } from '../src/main/core/enrol/smartcard-portal';
-import { parseUziCertificate } from '../src/main/core/identity/uzi-parser';
+import type { HandoffRequest } from '@zorgid/protocol';
+import { buildCsr } from '@zorgid/uzi';
+import { activationMessage } from '@zorgid/protocol';
+import { parseUziCertificate } from '@zorgid/uzi';
 import type { CardLabPki, LabCardId } from '../test/card-lab/pki';
 import { createPortal, type Portal } from './server';
 import { csrBrowserCode } from './smartcard';
-import { LAB_VALID_AT, labCrls, labTrust, loadLab, signLabToken } from './test/lab-tokens';
+import { LAB_VALID_AT, labCrls, labTrust, loadLab, signLabToken } from '../test/card-lab/lab-tokens';
 
 describe('create-smartcard at the portal', () => {
   let pki: CardLabPki;

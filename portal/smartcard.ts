@@ -18,10 +18,10 @@ import 'reflect-metadata';
 import { createHash, createPublicKey, verify } from 'node:crypto';
 import * as x509 from '@peculiar/x509';
 import { z } from 'zod';
-import { AppError, type ErrorCode } from '../src/shared/errors';
-import { ERROR_MESSAGES } from '../src/shared/error-messages';
-import { fromBase64Url, type HandoffToken } from '../src/shared/handoff-token';
-import { activationMessage } from '../src/main/core/enrol/smartcard-portal';
+import { AppError, type ErrorCode } from './errors';
+import { ERROR_MESSAGES } from './error-messages';
+import { fromBase64Url, type HandoffToken } from '@zorgid/protocol';
+import { activationMessage } from '@zorgid/protocol';
 import { authorize, blockSchema, confirmSchema, type Actor, type AdminAction } from './admin';
 import { sessionActor } from './admin-routes';
 import { fieldErrors } from './organisation';
@@ -32,7 +32,7 @@ import type { PortalContext, RouteContext } from './route-context';
 import type { SmartcardCa } from './smartcard-ca';
 import { BLOCK_REASONS, type AuditEntry, type PortalStore, type SmartcardRecord, type SmartcardStatus } from './store/store';
 import { ZORG_ID_ID_PATTERN } from './zorg-id';
-import type { PurposeContext, TokenValidator } from './validator';
+import type { PurposeContext, TokenValidator } from '@zorgid/validator';
 
 /** A pending Smartcard must be activated within this time after issuance. */
 export const SMARTCARD_ACTIVATION_TTL_MS = 10 * 60_000;

@@ -1,7 +1,7 @@
 // Administration pages (manual §4–§9), in Dutch: the users of an organisation, one user's page with
 // status, certificates, roles, attributes and membership, the forms, the QR pop-up shown once, and
 // the guided lost-PIN flow. Errors stand beside their field (aria-describedby), as on the other pages.
-import type { ErrorCode } from '../../src/shared/errors';
+import type { ErrorCode } from '../errors';
 import type { LostPinStep, UserStatus, UserView } from '../admin';
 import { ATTRIBUTE_TYPES, BLOCK_REASONS, type PortalRole, type SmartcardRecord } from '../store/store';
 import { html, page, raw, type Html } from './layout';

@@ -1,7 +1,7 @@
 // Pages of the operator and of "Ik wil een organisatie valideren" (manual §6), in Dutch. Field errors
 // stand beside their field and are tied to it with aria-describedby.
-import type { UziHolder } from '../../src/shared/domain';
-import type { ErrorCode } from '../../src/shared/errors';
+import type { UziHolder } from '@zorgid/uzi';
+import type { ErrorCode } from '../errors';
 import type { RegistrationRecord } from '../store/store';
 import { html, page, raw, type Html } from './layout';
 import { errorBlock } from './pages';

@@ -1,8 +1,8 @@
 // The portal's pages, in Dutch. Each function returns a full HTML document.
-import type { UziHolder } from '../../src/shared/domain';
-import type { ErrorCode } from '../../src/shared/errors';
-import { ERROR_MESSAGES } from '../../src/shared/error-messages';
-import type { HandoffPurpose } from '../../src/shared/handoff-token';
+import type { UziHolder } from '@zorgid/uzi';
+import type { ErrorCode } from '../errors';
+import { ERROR_MESSAGES } from '../error-messages';
+import type { HandoffPurpose } from '@zorgid/protocol';
 import { html, page, raw, type Html } from './layout';
 
 export const PURPOSE_TEXT: Record<HandoffPurpose, string> = {

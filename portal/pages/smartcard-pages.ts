@@ -1,7 +1,7 @@
 // ZORG-ID Smartcard accounts in the administration pages (seed 003, portal-rules.md "ZORG-ID Smartcard"):
 // the table beside the Mobiel IDs on the users overview and on one user's page, and the block form
 // (a reason from the fixed list, as for Mobiel IDs). Unblock and remove use admin-pages' confirmPage.
-import type { ErrorCode } from '../../src/shared/errors';
+import type { ErrorCode } from '../errors';
 import { BLOCK_REASONS, type SmartcardRecord } from '../store/store';
 import { html, page, raw, type Html } from './layout';
 import type { FieldErrors } from './organisation-pages';

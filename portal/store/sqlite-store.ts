@@ -1,9 +1,9 @@
 // The SQLite adapter of the portal store (the only portal file importing better-sqlite3). WAL mode,
 // numbered migrations tracked in PRAGMA user_version.
 import Database from 'better-sqlite3';
-import type { UziHolder } from '../../src/shared/domain';
-import type { ErrorCode } from '../../src/shared/errors';
-import type { HandoffPurpose } from '../../src/shared/handoff-token';
+import type { UziHolder } from '@zorgid/uzi';
+import type { ErrorCode } from '../errors';
+import type { HandoffPurpose } from '@zorgid/protocol';
 import type {
   AuditEntry,
   AuditRecord,

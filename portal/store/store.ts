@@ -1,8 +1,8 @@
 // The reference portal's storage port. Async on purpose: a national deployment swaps the SQLite
 // adapter for a server database without touching the routes.
-import type { UziHolder } from '../../src/shared/domain';
-import type { ErrorCode } from '../../src/shared/errors';
-import type { HandoffPurpose } from '../../src/shared/handoff-token';
+import type { UziHolder } from '@zorgid/uzi';
+import type { ErrorCode } from '../errors';
+import type { HandoffPurpose } from '@zorgid/protocol';
 
 /** Stored states; "expired" is not stored but derived from expiresAt and the clock. */
 export type StoredHandoffState = 'pending' | 'card-read' | 'signed' | 'done' | 'failed' | 'cancelled';

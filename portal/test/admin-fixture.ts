@@ -12,7 +12,7 @@ import { createPortal, type Portal } from '../server';
 import { readStateTables } from '../store/sqlite-store';
 import type { PersonRecord, PortalRole } from '../store/store';
 import { newZorgIdId } from '../zorg-id';
-import { labCrls, labTrust, loadLab } from './lab-tokens';
+import { labCrls, labTrust, loadLab } from '../../test/card-lab/lab-tokens';
 import { TestBrowser, loginQrDataUrl } from './org-flow';
 
 export const ORG_A = { ura: '90000382', name: 'Huisartsenpraktijk De Linde', street: 'Lindelaan 12', postcode: '3511 AB', city: 'Utrecht' };

@@ -1,10 +1,10 @@
 // Validator cost per token with a warm cache, against one raw RSA `crypto.verify` (the floor: every
 // token needs at least that). For `npm run bench` (bench/ can import `benchValidator`) and its test.
 import { createPrivateKey, createPublicKey, randomBytes, sign, verify } from 'node:crypto';
-import { toBase64Url } from '../../src/shared/handoff-token';
+import { toBase64Url } from '@zorgid/protocol';
 import type { CardLabPki } from '../../test/card-lab/pki';
-import { createValidator, type HandoffRequestView } from '../validator';
-import { LAB_VALID_AT, labCrls, labTrust, loadLab, newBrowserCode, signLabToken } from './lab-tokens';
+import { createValidator, type HandoffRequestView } from '@zorgid/validator';
+import { LAB_VALID_AT, labCrls, labTrust, loadLab, newBrowserCode, signLabToken } from '../../test/card-lab/lab-tokens';
 
 export interface ValidatorBench {
   iterations: number;

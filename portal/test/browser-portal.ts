@@ -9,9 +9,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from '@playwright/test';
 import { afterAll, beforeAll } from 'vitest';
-import { handoffRequestSchema } from '../../src/shared/handoff-token';
+import { handoffRequestSchema } from '@zorgid/protocol';
 import { createPortal, type Portal } from '../server';
-import { labCrls, labTrust, loadLab, newBrowserCode, signLabToken } from './lab-tokens';
+import { labCrls, labTrust, loadLab, newBrowserCode, signLabToken } from '../../test/card-lab/lab-tokens';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 

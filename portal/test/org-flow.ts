@@ -2,12 +2,12 @@
 // app's back-channel calls with tokens signed by the card lab's keys, and the operator's API.
 import { createHash } from 'node:crypto';
 import { expect } from 'vitest';
-import { handoffRequestSchema, type HandoffRequest } from '../../src/shared/handoff-token';
+import { handoffRequestSchema, type HandoffRequest } from '@zorgid/protocol';
 import type { CardLabPki, LabCardId } from '../../test/card-lab/pki';
 import type { MobileApp } from '../../test/fakes/mobile-app';
 import { ENROLMENT_TTL_MS, organisationAnswerSchema, type OrganisationAnswer } from '../organisation';
 import { createPortal, type Portal, type PortalOptions } from '../server';
-import { labCrls, labTrust, newBrowserCode, signLabToken, type SignInput } from './lab-tokens';
+import { labCrls, labTrust, newBrowserCode, signLabToken, type SignInput } from '../../test/card-lab/lab-tokens';
 
 export const OPERATOR_TOKEN = 'operator-test-token-0123456789';
 

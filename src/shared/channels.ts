@@ -1,6 +1,6 @@
 import type { PinStatus, UziHolder } from './domain';
 import type { ErrorCode } from './errors';
-import type { HandoffPurpose } from './handoff-token';
+import type { HandoffPurpose } from '@zorgid/protocol';
 
 // Channel and event names, plus the plain types and values the renderer needs — no zod — so the
 // preload, the preview bridge and the renderer bundle do not carry the schemas. contract.ts proves at compile time that its table has exactly these keys.

@@ -9,7 +9,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createPortal, type Portal, type PortalOptions } from '../../portal/server';
-import { labCrls, labTrust, loadLab } from '../../portal/test/lab-tokens';
+import { labCrls, labTrust, loadLab } from '../card-lab/lab-tokens';
 import { PCSCD_SOCKET, VPCD_READERS } from '../card-lab/pcscd';
 import { expect, invokeInPage, startPreview, test } from './fixtures';
 

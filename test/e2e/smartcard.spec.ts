@@ -7,7 +7,7 @@
 // while the flow waits; the blank card must stay reusable. Run under `flock /tmp/zorgid-lab.lock`.
 import type { Page } from '@playwright/test';
 import type { Portal } from '../../portal/server';
-import { loadLab } from '../../portal/test/lab-tokens';
+import { loadLab } from '../card-lab/lab-tokens';
 import { expect, invokeInPage, shot, test } from './fixtures';
 import { hostOf, LAB_HOLDER, LAB_PIN, labReader, noViolations, openApp, requireCardLab, startLabApp, startLogin, type LabApp } from './lab-app';
 

@@ -6,7 +6,14 @@ import { webcrypto } from 'node:crypto';
 import jsQR from 'jsqr';
 import { PNG } from 'pngjs';
 import { z } from 'zod';
-import { AppError, isErrorCode } from '../../src/shared/errors';
+import { errorFamily, familyErrorClass } from '@zorgid/protocol';
+import { ERROR_KINDS as PORTAL_ERROR_KINDS } from '../../portal/errors';
+import { APP_ERROR_KINDS } from '../../src/shared/errors';
+
+// The phone knows the portal's codes, plus one of its own for an answer it cannot read.
+const mobileErrors = errorFamily({ ...PORTAL_ERROR_KINDS, ERR_PORTAL_BAD_RESPONSE: APP_ERROR_KINDS.ERR_PORTAL_BAD_RESPONSE });
+const isErrorCode = mobileErrors.isCode;
+class AppError extends familyErrorClass('MobileAppError', mobileErrors) {}
 
 export type QrPayload = { kind: 'enrol' | 'login'; portal: string; code: string };
 

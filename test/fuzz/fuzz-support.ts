@@ -3,7 +3,7 @@
 // tags, BER re-encodings, inserted and removed bytes).
 import fc from 'fast-check';
 import { AppError } from '../../src/shared/errors';
-import { derProblem } from '../../src/shared/strict-der';
+import { derProblem } from '@zorgid/uzi';
 import { elementPaths, parseDerTree, reencode } from './der-mutations';
 
 /** Runs per property: small in `npm test`, set by `npm run fuzz -- --runs N` for the long run. */

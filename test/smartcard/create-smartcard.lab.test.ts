@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppError } from '../../src/shared/errors';
-import { buildHandoffToken, digestInfoFor, handoffSignedDigest, hashBrowserCode, toBase64Url, type HandoffRequest } from '../../src/shared/handoff-token';
+import { buildHandoffToken, digestInfoFor, handoffSignedDigest, hashBrowserCode, toBase64Url, type HandoffRequest } from '@zorgid/protocol';
 import { openPkcs11 } from '../../src/main/core/card/pkcs11-adapter';
 import type { SmartcardTokenAccess } from '../../src/main/core/card/smartcard-token';
 import { SMARTCARD_STEPS, createSmartcard, slotForReader, type SmartcardProgress } from '../../src/main/core/enrol/create-smartcard';

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppError, type ErrorCode } from '../../src/shared/errors';
-import { buildHandoffToken, digestInfoFor, handoffSignedDigest, hashBrowserCode, toBase64Url, type HandoffRequest } from '../../src/shared/handoff-token';
+import { buildHandoffToken, digestInfoFor, handoffSignedDigest, hashBrowserCode, toBase64Url, type HandoffRequest } from '@zorgid/protocol';
 import { openPkcs11 } from '../../src/main/core/card/pkcs11-adapter';
 import { SMARTCARD_KEY_ID, SMARTCARD_KEY_LABEL, SMARTCARD_PENDING_LABEL, type SmartcardTokenAccess } from '../../src/main/core/card/smartcard-token';
 import {
@@ -22,9 +22,9 @@ import {
   type SmartcardStep,
 } from '../../src/main/core/enrol/create-smartcard';
 import { httpSmartcardPortal, type SmartcardPortal } from '../../src/main/core/enrol/smartcard-portal';
-import { parseUziCertificate } from '../../src/main/core/identity/uzi-parser';
+import { parseUziCertificate } from '@zorgid/uzi';
 import type { Portal } from '../../portal/server';
-import { loadLab, LAB_VALID_AT } from '../../portal/test/lab-tokens';
+import { loadLab, LAB_VALID_AT } from '../card-lab/lab-tokens';
 import type { CardLabPki } from '../card-lab/pki';
 import { SOFTHSM_MODULE } from '../card-lab/pcscd';
 import { BLANK_SO_PIN, UZI_PIN, smartcardSoftHsm, softHsmUziCards, startSmartcardPortal, uziLabel, type SmartcardSoftHsm } from './smartcard-lab';

@@ -16,7 +16,7 @@ import { SMARTCARD_STEPS, createSmartcard, slotForReader, type CreateSmartcardDe
 import { httpSmartcardPortal } from '../../src/main/core/enrol/smartcard-portal';
 import { createCardHost, type CardHost } from '../../src/main/core/host/supervisor';
 import type { Portal } from '../../portal/server';
-import { loadLab, LAB_VALID_AT } from '../../portal/test/lab-tokens';
+import { loadLab, LAB_VALID_AT } from '../card-lab/lab-tokens';
 import { SOFTHSM_MODULE } from '../card-lab/pcscd';
 import { BLANK_SO_PIN, UZI_PIN, smartcardSoftHsm, softHsmUziCards, startSmartcardPortal, uziLabel, type SmartcardSoftHsm } from './smartcard-lab';
 

@@ -12,7 +12,7 @@ import type { CardService } from '../../src/main/core/card/card-port';
 import type { TokenAccess } from '../../src/main/core/card/token-access';
 import { slotForReader } from '../../src/main/core/enrol/create-smartcard';
 import { createPortal, type Portal } from '../../portal/server';
-import { labCrls, labTrust } from '../../portal/test/lab-tokens';
+import { labCrls, labTrust } from '../card-lab/lab-tokens';
 import type { CardLabPki, LabCardId } from '../card-lab/pki';
 import { SOFTHSM_MODULE } from '../card-lab/pcscd';
 import { createSoftHsmToken, type SoftHsmToken } from '../card-lab/softhsm';

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SMARTCARD_KEY_ID, SMARTCARD_PENDING_LABEL, type SmartcardTokenAccess } from '../../src/main/core/card/smartcard-token';
 import { startTokenWorker } from '../../src/main/core/card/token-worker-client';
 import { slotForReader } from '../../src/main/core/enrol/create-smartcard';
-import { loadLab } from '../../portal/test/lab-tokens';
+import { loadLab } from '../card-lab/lab-tokens';
 import { SOFTHSM_MODULE } from '../card-lab/pcscd';
 import { BLANK_SO_PIN, smartcardSoftHsm, type SmartcardSoftHsm } from './smartcard-lab';
 

@@ -8,9 +8,9 @@ import { pathToFileURL } from 'node:url';
 import type { UziHolder } from '../../shared/domain';
 import { errorMessage } from '../../shared/error-messages';
 import { AppError, type ErrorCode } from '../../shared/errors';
-import { verifyChain } from '../core/identity/chain';
-import { derObjects } from '../core/identity/der';
-import { parseUziCertificate } from '../core/identity/uzi-parser';
+import { verifyChain } from '@zorgid/uzi';
+import { derObjects } from '@zorgid/uzi';
+import { parseUziCertificate } from '@zorgid/uzi';
 
 export const USAGE = 'usage: cert inspect <file> | cert verify <file> --ca <file>... [--at <ISO date>] [--crl <file>...]';
 

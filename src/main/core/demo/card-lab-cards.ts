@@ -8,7 +8,7 @@ import { resolve } from 'node:path';
 import type { DemoCardKey } from '../../../shared/channels';
 import type { CertificateSummary } from '../../../shared/domain';
 import { serializeError } from '../../../shared/errors';
-import { parseUziCertificate } from '../identity/uzi-parser';
+import { parseUziCertificate } from '@zorgid/uzi';
 import type { DemoCard } from './demo-card-service';
 import { DEMO_PIN, unknownDemoCard } from './demo-cards';
 

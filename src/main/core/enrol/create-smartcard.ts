@@ -22,11 +22,12 @@ import {
   toBase64Url,
   type HandoffToken,
   type Sha256,
-} from '../../../shared/handoff-token';
+} from '@zorgid/protocol';
 import type { CardService } from '../card/card-port';
 import { SMARTCARD_KEY_ID, SMARTCARD_KEY_LABEL, SMARTCARD_PENDING_LABEL, type PinAuthority, type SmartcardTokenAccess } from '../card/smartcard-token';
-import { buildCsr } from './csr';
-import { activationMessage, type SmartcardPortal } from './smartcard-portal';
+import { buildCsr } from '@zorgid/uzi';
+import { activationMessage } from '@zorgid/protocol';
+import type { SmartcardPortal } from './smartcard-portal';
 
 /** The steps in order: the screen's list (shared/channels.ts), so the two cannot drift apart. */
 export const SMARTCARD_STEPS = SMARTCARD_SCREEN_STEPS;
@@ -199,7 +200,7 @@ export async function createSmartcard(
     });
 
     await run('test-signature', async () => {
-      const message = activationMessage(issued.smartcardId, issued.activationChallenge);
+      const message = Buffer.from(activationMessage(issued.smartcardId, issued.activationChallenge));
       const signature = await deps.blank.signWithKey({ slotId, pin: pinCopy(), id: key.id, mechanism: 'SHA256_RSA_PKCS', data: message });
       const publicKey = new X509Certificate(issued.certificateDer).publicKey;
       if (!verifySignature('sha256', message, publicKey, signature)) throw new AppError('ERR_SMARTCARD_VERIFY_FAILED');

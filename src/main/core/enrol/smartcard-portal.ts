@@ -3,7 +3,7 @@
 // handoff client: allowlisted origin only, no redirects, bounded answers, zod on every answer.
 import { z } from 'zod';
 import { AppError, isErrorCode } from '../../../shared/errors';
-import { handoffRequestSchema, type HandoffRequest, type HandoffToken } from '../../../shared/handoff-token';
+import { handoffRequestSchema, type HandoffRequest, type HandoffToken } from '@zorgid/protocol';
 
 export interface CertifyInput {
   requestId: string;
@@ -104,9 +104,4 @@ export function httpSmartcardPortal(options: { origin: string; allowlist: readon
       await call(`/api/smartcard/${smartcardId}/activate`, { signature: signature.toString('base64') }, activatedSchema);
     },
   };
-}
-
-/** What the new card signs (SHA256withRSA) to activate itself; the portal rebuilds the same bytes. */
-export function activationMessage(smartcardId: string, activationChallenge: string): Buffer {
-  return Buffer.from(`zorgid-smartcard-activate:1:${smartcardId}:${activationChallenge}`, 'utf8');
 }

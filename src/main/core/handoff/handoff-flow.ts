@@ -13,7 +13,7 @@ import {
   hashBrowserCode,
   type HandoffPurpose,
   type Sha256,
-} from '../../../shared/handoff-token';
+} from '@zorgid/protocol';
 import type { CardService } from '../card/card-port';
 import type { AuditInput } from '../store/app-store';
 import { hashRequestId } from '../store/audit-record';

@@ -10,7 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AppError } from '../../../shared/errors';
 import { ERROR_MESSAGES } from '../../../shared/error-messages';
-import { toBase64Url, type HandoffPurpose } from '../../../shared/handoff-token';
+import { toBase64Url, type HandoffPurpose } from '@zorgid/protocol';
 import { openAppStore, type AppStore } from '../store/app-store';
 import { hashRequestId } from '../store/audit-record';
 import { startLoopbackListener, type HandoffFlow, type LoopbackListener, type LoopbackListenerOptions } from './loopback-listener';

@@ -6,13 +6,13 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo, Socket } from 'node:net';
 import { z } from 'zod';
 import { AppError, type ErrorCode } from '../../../shared/errors';
-import { HANDOFF_PROTOCOL_VERSION, HANDOFF_PURPOSES, toBase64Url, type HandoffPurpose, type HandoffRequest } from '../../../shared/handoff-token';
+import { HANDOFF_PROTOCOL_VERSION, HANDOFF_PURPOSES, toBase64Url, type HandoffPurpose, type HandoffRequest } from '@zorgid/protocol';
 import { hashRequestId } from '../store/audit-record';
 import type { AuditInput } from '../store/app-store';
 import { DEFAULT_LOOPBACK_PORT } from '../store/app-settings';
 import { errorPage } from './error-page';
 import { HandoffIdSchema, type PortalClient } from './portal-client';
-import { PortalOriginSchema } from './portal-origin';
+import { PortalOriginSchema } from '@zorgid/protocol';
 import { guardConnections } from './connection-guard';
 import { peerUserLookup, type PeerUsers } from './peer-user';
 

@@ -1,7 +1,7 @@
 // The back-channel client against a real HTTP server on loopback (a port-level fake portal).
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AppError } from '../../../shared/errors';
-import { buildHandoffToken } from '../../../shared/handoff-token';
+import { buildHandoffToken } from '@zorgid/protocol';
 import { createPortalClient, PORTAL_MAX_RESPONSE_BYTES, type PortalClient } from './portal-client';
 import { json, startFakePortal, testId, type FakePortal } from './test-portal.fixture';
 

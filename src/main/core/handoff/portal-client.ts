@@ -3,8 +3,8 @@
 // request id or the token elsewhere) and never talks to an origin that is not on the allowlist.
 import { z } from 'zod';
 import { AppError, isErrorCode, type ErrorCode } from '../../../shared/errors';
-import { handoffRequestSchema, type HandoffRequest, type HandoffToken } from '../../../shared/handoff-token';
-import { readCapped } from '../../../shared/read-capped';
+import { handoffRequestSchema, type HandoffRequest, type HandoffToken } from '@zorgid/protocol';
+import { readCapped } from '@zorgid/protocol';
 
 export const PORTAL_TIMEOUT_MS = 5_000;
 /** A handoff request is < 1 KiB; nothing the portal legitimately answers comes near this. */

@@ -2,7 +2,7 @@
 // whose answer each test sets. The real reference portal (portal/) is tested on its own.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { HANDOFF_PROTOCOL_VERSION, toBase64Url, type HandoffRequest } from '../../../shared/handoff-token';
+import { HANDOFF_PROTOCOL_VERSION, toBase64Url, type HandoffRequest } from '@zorgid/protocol';
 
 export type PortalHandler = (req: IncomingMessage, res: ServerResponse, body: string) => void;
 

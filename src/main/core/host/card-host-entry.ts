@@ -5,7 +5,7 @@ import { zeroSecrets, type SmartcardService } from '../card/smartcard-port';
 import { startReaderMonitor } from '../card/pcsc-adapter';
 import { startTokenWorker } from '../card/token-worker-client';
 import { combineTokenSources } from '../card/token-sources';
-import { parseUziCertificate } from '../identity/uzi-parser';
+import { parseUziCertificate } from '@zorgid/uzi';
 import { serializeError } from '../../../shared/errors';
 import { fromWire, toWire, type FromHost, type HostSettings, type HostTransport, type ToHost } from './host-protocol';
 

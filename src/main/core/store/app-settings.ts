@@ -2,7 +2,8 @@
 // way in and on the way out: a damaged row falls back to that key's default instead of stopping the app.
 import { z } from 'zod';
 import { SettingsSchema } from '../../../shared/settings';
-import { PortalOriginSchema, REFERENCE_PORTAL_ORIGIN } from '../handoff/portal-origin';
+import { PortalOriginSchema } from '@zorgid/protocol';
+import { REFERENCE_PORTAL_ORIGIN } from '../handoff/portal-origin';
 
 /** AusweisApp-style fixed port, so a portal page knows where to navigate (handoff-protocol.md §2). */
 export const DEFAULT_LOOPBACK_PORT = 24761;

@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { ERROR_CODES, type ErrorCode } from '../../../shared/errors';
-import { HANDOFF_PURPOSES } from '../../../shared/handoff-token';
+import { HANDOFF_PURPOSES } from '@zorgid/protocol';
 
 export const AUDIT_OUTCOMES = ['started', 'ok', 'refused', 'failed', 'cancelled'] as const;
 
