@@ -1,5 +1,8 @@
-// Two house rules enforced here (style.md): src/main/core never imports electron; raw ipcMain /
-// ipcRenderer only in the IPC registration and the preload. Plus: native libraries only in adapters.
+// House rules enforced here (style.md): src/main/core never imports electron; raw ipcMain /
+// ipcRenderer only in the IPC registration and the preload; native libraries only in adapters; the
+// app, the reference portal and the packages meet only through the packages' names; and product code
+// keeps files under 400 lines, functions under 120 and imports free of cycles.
+import { createNodeResolver, importX } from 'eslint-plugin-import-x';
 import tseslint from 'typescript-eslint';
 
 const nativeOnlyInAdapters = [
@@ -13,6 +16,21 @@ const rawIpc = {
   importNames: ['ipcMain', 'ipcRenderer'],
   message: 'Raw ipcMain/ipcRenderer only in src/main/ipc/register.ts and src/preload/index.ts: use the contract.',
 };
+
+// One-way house: the app (src/) and the reference portal (portal/) never import each other, and both
+// use the packages by name only (test/boundaries.test.ts checks the same on resolved paths).
+const appBoundary = [
+  { regex: String.raw`^(\.\./)+(portal|packages)(/|$)`, message: 'The app uses the packages by name (@zorgid/protocol, @zorgid/uzi) and never imports the reference portal.' },
+  { group: ['@zorgid/reference-portal', '@zorgid/reference-portal/*', '@zorgid/validator', '@zorgid/validator/*'], message: 'The app depends on @zorgid/protocol and @zorgid/uzi only.' },
+];
+const portalBoundary = [
+  { regex: String.raw`^(\.\./)+(src|packages)(/|$)`, message: 'The portal uses the packages by name (@zorgid/protocol, @zorgid/uzi, @zorgid/validator) and never imports the app.' },
+];
+const packageBoundary = (allowed) => [
+  { regex: String.raw`^(\.\./){2,}`, message: 'A package imports only its own files and other packages by name.' },
+  { group: ['@zorgid/*', ...allowed.map((a) => `!@zorgid/${a}`), ...allowed.map((a) => `!@zorgid/${a}/*`)], message: `This package may use ${allowed.length ? allowed.map((a) => '@zorgid/' + a).join(' and ') : 'no other @zorgid package'}.` },
+];
+const testFiles = ['**/*.test.ts', '**/*.spec.ts', '**/*.fixture.ts', '**/test/**', 'test/**'];
 
 export default tseslint.config(
   { ignores: ['node_modules/**', 'out/**', 'out-demo/**', 'dist/**', 'test-results/**', 'playwright-report/**', '.tmp/**'] },
@@ -29,7 +47,7 @@ export default tseslint.config(
   {
     files: ['src/**/*.{ts,tsx}', 'portal/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { paths: [...nativeOnlyInAdapters, rawIpc] }],
+      'no-restricted-imports': ['error', { paths: [...nativeOnlyInAdapters, rawIpc], patterns: appBoundary }],
       'no-restricted-properties': [
         'error',
         { object: 'electron', property: 'ipcMain', message: rawIpc.message },
@@ -47,7 +65,7 @@ export default tseslint.config(
             ...nativeOnlyInAdapters,
             { name: 'electron', message: 'src/main/core never imports electron (architecture.md): inject what you need.' },
           ],
-          patterns: [{ group: ['electron/*'], message: 'src/main/core never imports electron.' }],
+          patterns: [{ group: ['electron/*'], message: 'src/main/core never imports electron.' }, ...appBoundary],
         },
       ],
     },
@@ -55,15 +73,49 @@ export default tseslint.config(
   // The adapters are where the native libraries live.
   {
     files: ['src/main/core/card/pcsc-adapter.ts'],
-    rules: { 'no-restricted-imports': ['error', { paths: nativeOnlyInAdapters.filter((p) => p.name !== 'pcsclite').concat([{ name: 'electron', message: 'no electron in core' }]) }] },
+    rules: { 'no-restricted-imports': ['error', { paths: nativeOnlyInAdapters.filter((p) => p.name !== 'pcsclite').concat([{ name: 'electron', message: 'no electron in core' }]), patterns: appBoundary }] },
   },
   {
     files: ['src/main/core/card/pkcs11-adapter.ts'],
-    rules: { 'no-restricted-imports': ['error', { paths: nativeOnlyInAdapters.filter((p) => p.name !== 'graphene-pk11').concat([{ name: 'electron', message: 'no electron in core' }]) }] },
+    rules: { 'no-restricted-imports': ['error', { paths: nativeOnlyInAdapters.filter((p) => p.name !== 'graphene-pk11').concat([{ name: 'electron', message: 'no electron in core' }]), patterns: appBoundary }] },
   },
   {
-    files: ['src/main/core/store/**/*.ts', 'portal/**/store/**/*.ts'],
-    rules: { 'no-restricted-imports': ['error', { paths: nativeOnlyInAdapters.filter((p) => p.name !== 'better-sqlite3').concat([{ name: 'electron', message: 'no electron in core' }]) }] },
+    files: ['src/main/core/store/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { paths: nativeOnlyInAdapters.filter((p) => p.name !== 'better-sqlite3').concat([{ name: 'electron', message: 'no electron in core' }]), patterns: appBoundary }] },
+  },
+  {
+    files: ['portal/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { paths: nativeOnlyInAdapters, patterns: portalBoundary }] },
+  },
+  {
+    files: ['portal/**/store/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { paths: nativeOnlyInAdapters.filter((p) => p.name !== 'better-sqlite3'), patterns: portalBoundary }] },
+  },
+  // Packages: protocol stands alone, uzi builds on protocol, the validator on both.
+  ...[
+    ['protocol', []],
+    ['uzi', ['protocol']],
+    ['validator', ['protocol', 'uzi']],
+  ].map(([name, allowed]) => ({
+    files: [`packages/${name}/**/*.ts`],
+    ignores: testFiles,
+    rules: { 'no-restricted-imports': ['error', { paths: [...nativeOnlyInAdapters, { name: 'electron', message: 'packages never import electron' }], patterns: packageBoundary(allowed) }] },
+  })),
+  // Size and shape of product code (not tests, benches or scripts).
+  {
+    files: ['src/**/*.{ts,tsx}', 'portal/**/*.ts', 'packages/*/src/**/*.ts'],
+    ignores: testFiles,
+    plugins: { 'import-x': importX },
+    settings: {
+      'import-x/extensions': ['.ts', '.tsx', '.mts', '.js', '.mjs'],
+      'import-x/parsers': { '@typescript-eslint/parser': ['.ts', '.tsx', '.mts'] },
+      'import-x/resolver-next': [createNodeResolver({ extensions: ['.ts', '.tsx', '.mts', '.js', '.mjs'] })],
+    },
+    rules: {
+      'max-lines': ['error', { max: 400 }],
+      'max-lines-per-function': ['error', { max: 120 }],
+      'import-x/no-cycle': 'error',
+    },
   },
   {
     files: ['src/main/ipc/register.ts', 'src/preload/index.ts'],

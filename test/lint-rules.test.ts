@@ -1,5 +1,7 @@
 // The house rules in eslint.config.mjs must really fire: lint probe sources as if they lived at the
 // paths the rules protect.
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { ESLint } from 'eslint';
 import { describe, expect, it } from 'vitest';
 
@@ -36,5 +38,38 @@ describe('house rules (eslint)', () => {
     const g = "import { Module } from 'graphene-pk11';\nexport const a = Module;\n";
     expect(await ruleIds(g, 'src/main/core/identity/x.ts')).toContain('no-restricted-imports');
     expect(await ruleIds(g, 'src/main/core/card/pkcs11-adapter.ts')).toEqual([]);
+  });
+
+  it('keeps the app, the portal and the packages apart', async () => {
+    expect(await ruleIds("import { createPortal } from '../../portal/server';\nexport const a = createPortal;\n", 'src/main/probe.ts')).toContain('no-restricted-imports');
+    expect(await ruleIds("import { AppError } from '../src/shared/errors';\nexport const a = AppError;\n", 'portal/probe.ts')).toContain('no-restricted-imports');
+    expect(await ruleIds("import { createValidator } from '@zorgid/validator';\nexport const a = createValidator;\n", 'src/main/probe.ts')).toContain('no-restricted-imports');
+    expect(await ruleIds("import { createValidator } from '@zorgid/validator';\nexport const a = createValidator;\n", 'packages/uzi/src/probe.ts')).toContain('no-restricted-imports');
+    expect(await ruleIds("import { roleLabel } from '@zorgid/uzi';\nexport const a = roleLabel;\n", 'packages/protocol/src/probe.ts')).toContain('no-restricted-imports');
+    expect(await ruleIds("import { AppError } from '../../../src/shared/errors';\nexport const a = AppError;\n", 'packages/uzi/src/probe.ts')).toContain('no-restricted-imports');
+    expect(await ruleIds("import { isPortalOrigin } from '@zorgid/protocol';\nexport const a = isPortalOrigin;\n", 'packages/uzi/src/probe.ts')).toEqual([]);
+    expect(await ruleIds("import { createValidator } from '@zorgid/validator';\nexport const a = createValidator;\n", 'portal/probe.ts')).toEqual([]);
+  });
+
+  it('holds product code to 400 lines a file and 120 a function, not tests', async () => {
+    const longFile = Array.from({ length: 401 }, (_, i) => `export const v${i} = ${i};`).join('\n') + '\n';
+    const longFunction = `export function f(): number {\n  let n = 0;\n${'  n += 1;\n'.repeat(118)}  return n;\n}\n`;
+    expect(await ruleIds(longFile, 'src/main/probe.ts')).toContain('max-lines');
+    expect(await ruleIds(longFunction, 'portal/probe.ts')).toContain('max-lines-per-function');
+    expect(await ruleIds(longFunction, 'packages/validator/src/probe.ts')).toContain('max-lines-per-function');
+    expect(await ruleIds(longFunction, 'portal/probe.test.ts')).toEqual([]);
+  });
+
+  it('refuses an import cycle', async () => {
+    const dir = join(new URL('..', import.meta.url).pathname, 'src/main/core', `zz-cycle-probe-${process.pid}`);
+    mkdirSync(dir, { recursive: true });
+    try {
+      writeFileSync(join(dir, 'a.ts'), "import { b } from './b';\nexport const a = (): unknown => b;\n");
+      writeFileSync(join(dir, 'b.ts'), "import { a } from './a';\nexport const b = (): unknown => a;\n");
+      const results = await eslint.lintFiles([join(dir, 'a.ts')]);
+      expect(results[0]!.messages.map((m) => m.ruleId)).toContain('import-x/no-cycle');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -4,7 +4,7 @@
 //  - otherwise the in-process demo card (src/main/core/demo).
 import { existsSync } from 'node:fs';
 import { createRealCardBackend, type CardBackend, type CardBackendOptions } from './card-backend';
-import { loadDemoCards } from './core/demo/demo-cards';
+import { loadDemoCards } from './core/demo/demo-card-set';
 import { createDemoCardService } from './core/demo/demo-card-service';
 
 /** pcscd's socket exists and vpcd's driver is configured: the card lab can run (build-notes.md). */

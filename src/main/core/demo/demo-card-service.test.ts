@@ -3,7 +3,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { CardEvent } from '../../../shared/domain';
 import { DEMO_CARDS } from '../../../shared/channels';
 import { ZORGID_SMARTCARD_LAB_ATR } from '../card/atr-table';
-import { loadDemoCards, placeholderDemoCards } from './demo-cards';
+import { loadDemoCards } from './demo-card-set';
+import { placeholderDemoCards } from './demo-cards';
 import { createDemoCardService, DEMO_READER_NAMES, type DemoCard } from './demo-card-service';
 
 const NOW = Date.parse('2026-11-25T12:00:00Z');

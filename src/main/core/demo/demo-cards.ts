@@ -98,7 +98,7 @@ const isSmartcardKey = (key: DemoCardKey): boolean => key === 'SC' || key === 'S
  * What a real ZORG-ID Smartcard token shows: its own label, and — when blank — the holder error the
  * card backend's read() gives a token without an authentication certificate.
  */
-function asZorgidSmartcard(card: DemoCard): DemoCard {
+export function asZorgidSmartcard(card: DemoCard): DemoCard {
   if (!isSmartcardKey(card.key)) return card;
   const blank = card.certificates.length === 0;
   return {
@@ -157,16 +157,4 @@ export function placeholderDemoCards(now: number): DemoCard[] {
   })).map(asZorgidSmartcard);
   cards.push(unknownDemoCard(), blankSmartcardDemoCard());
   return cards;
-}
-
-/** The demo's cards: from the card lab when it is there, otherwise the placeholder set. */
-export async function loadDemoCards(now: number, log: (line: string) => void = () => {}): Promise<{ cards: DemoCard[]; source: 'card-lab' | 'placeholder' }> {
-  try {
-    const { cardLabDemoCards } = await import('./card-lab-cards');
-    const cards = await cardLabDemoCards();
-    if (cards) return { cards: cards.map(asZorgidSmartcard), source: 'card-lab' };
-  } catch (err) {
-    log(`demo: card lab certificates unavailable (${err instanceof Error ? err.message : String(err)}); using placeholder cards`);
-  }
-  return { cards: placeholderDemoCards(now), source: 'placeholder' };
 }
