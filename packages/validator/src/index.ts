@@ -1,26 +1,15 @@
 // The ZORG-ID handoff token validator (docs/handoff-protocol.md §5): a library a portal vendor can
 // use without the rest of the reference portal. Checks run in the documented order and stop at the
 // first failure, which is a ValidatorError with its own ERR_TOKEN_* code.
-import { KeyUsageFlags } from '@peculiar/asn1-x509';
+import { fromBase64Url, handoffSignedDigest, type HandoffPurpose, type HandoffToken, type Sha256 } from '@zorgid/protocol';
 import type { CardType, UziHolder } from '@zorgid/uzi';
-import { ValidatorError, type ValidatorErrorCode } from './errors';
-import {
-  HANDOFF_TOKEN_FORMAT,
-  HANDOFF_TOKEN_MAX_BYTES,
-  HANDOFF_TOKEN_MIN_BYTES,
-  fromBase64Url,
-  handoffSignedDigest,
-  handoffTokenSchema,
-  isCanonicalBase64,
-  isCanonicalBase64Url,
-  type HandoffPurpose,
-  type HandoffToken,
-  type Sha256,
-} from '@zorgid/protocol';
-import { parseCertificate, type ParsedCertificate } from './certificate';
+import type { ParsedCertificate } from './certificate';
+import { createCertificateCache, type CertificateCache } from './certificate-cache';
+import { ValidatorError } from './errors';
 import { defaultIdentity, type IdentityPort } from './identity';
 import { createRevocationChecker, type CrlSource, type OcspConfig, type RevocationChecker } from './revocation';
 import { nodeSha256, verifyRs256Digest } from './signature';
+import { certRefusal, checkCertificateUse, parseConfigured, parseToken, refuse } from './token-checks';
 
 export { nodeSha256, verifyRs256Digest } from './signature';
 export { createRevocationChecker, type CrlSource, type OcspConfig, type OcspQuery, type RevocationStatus } from './revocation';
@@ -122,245 +111,115 @@ export const DEFAULT_ALLOWED_CARD_TYPES: Record<HandoffPurpose, readonly CardTyp
   'enrol-user': ['Z', 'N'],
 };
 
-const refuse = (code: ValidatorErrorCode, detail?: Record<string, unknown>): never => {
-  throw new ValidatorError(code, detail);
-};
 
-function toDer(input: Uint8Array | string): Uint8Array {
-  if (typeof input !== 'string') return input;
-  const body = input.replace(/-----(BEGIN|END) CERTIFICATE-----/g, '').replace(/\s+/g, '');
-  return new Uint8Array(Buffer.from(body, 'base64'));
+interface Checks {
+  options: ValidatorOptions;
+  sha256: Sha256;
+  allowed: Record<HandoffPurpose, readonly CardType[]>;
+  certs: CertificateCache;
+  revocation: RevocationChecker;
 }
-
-function parseConfigured(list: Array<Uint8Array | string>, what: string): ParsedCertificate[] {
-  return list.map((item, i) => {
-    try {
-      return parseCertificate(toDer(item));
-    } catch (cause) {
-      throw new Error(`validator configuration: ${what}[${i}] is not a certificate`, { cause });
-    }
-  });
-}
-
-/** The byte length the size rule applies to: the JSON as posted. */
-function sizeOf(token: unknown): number {
-  if (typeof token === 'string') return Buffer.byteLength(token, 'utf8');
-  if (token instanceof Uint8Array) return token.length;
-  try {
-    return Buffer.byteLength(JSON.stringify(token) ?? '', 'utf8');
-  } catch {
-    return Number.POSITIVE_INFINITY;
-  }
-}
-
-function asJson(token: unknown): unknown {
-  if (typeof token !== 'string' && !(token instanceof Uint8Array)) return token;
-  try {
-    return JSON.parse(typeof token === 'string' ? token : Buffer.from(token).toString('utf8'));
-  } catch {
-    return refuse('ERR_TOKEN_SCHEMA', { reason: 'not JSON' });
-  }
-}
-
-/** The base64 fields must each be the one text of their bytes (the certificate cache is keyed by text). */
-function nonCanonicalField(token: HandoffToken): string | null {
-  if (token.browserCodeHash !== undefined && !isCanonicalBase64Url(token.browserCodeHash)) return 'browserCodeHash';
-  if (!isCanonicalBase64(token.certificate)) return 'certificate';
-  const i = (token.intermediates ?? []).findIndex((c) => !isCanonicalBase64(c));
-  if (i !== -1) return `intermediates[${i}]`;
-  if (!isCanonicalBase64(token.signature)) return 'signature';
-  return null;
-}
-
-/** A certificate that failed to parse: not DER has its own code, anything else is `otherwise`. */
-const certRefusal = (err: unknown, otherwise: ValidatorErrorCode, detail: Record<string, unknown> = {}): never =>
-  refuse(err instanceof ValidatorError && err.code === 'ERR_CERT_NOT_DER' ? 'ERR_TOKEN_CERT_NOT_DER' : otherwise, {
-    ...detail,
-    cause: err instanceof ValidatorError ? err.code : 'unknown',
-  });
-
-const hasKeyUsage = (cert: ParsedCertificate, flag: KeyUsageFlags): boolean => cert.keyUsage !== null && (cert.keyUsage & flag) === flag;
 
 export function createValidator(options: ValidatorOptions): TokenValidator {
-  const sha256 = options.sha256 ?? nodeSha256;
-  const identity = options.identity ?? defaultIdentity;
   const anchors = parseConfigured(options.trustAnchors, 'trustAnchors');
-  const configuredIntermediates = parseConfigured(options.intermediates ?? [], 'intermediates');
-  const allowed = { ...DEFAULT_ALLOWED_CARD_TYPES, ...options.allowedCardTypes };
-  const revocation: RevocationChecker = createRevocationChecker({
-    crls: options.crls,
-    reloadAfterMs: options.crlReloadAfterMs,
-    ocsp: options.ocsp,
-    clock: options.clock,
-  });
   if (anchors.length === 0) throw new Error('validator configuration: at least one trust anchor is required');
-  const anchorDers = anchors.map((a) => a.der);
-  // Certificates repeat from token to token (the same card, the same CAs): parse each once, keyed
-  // by the base64 text as it arrives. Parsed certificates are immutable values.
-  const parsedCerts = new Map<string, ParsedCertificate>();
-  const parsedFromBase64 = (b64: string): ParsedCertificate => {
-    let parsed = parsedCerts.get(b64);
-    if (!parsed) {
-      parsed = parseCertificate(new Uint8Array(Buffer.from(b64, 'base64')));
-      if (parsedCerts.size >= 1000) parsedCerts.clear();
-      parsedCerts.set(b64, parsed);
-    }
-    return parsed;
+  const checks: Checks = {
+    options,
+    sha256: options.sha256 ?? nodeSha256,
+    allowed: { ...DEFAULT_ALLOWED_CARD_TYPES, ...options.allowedCardTypes },
+    certs: createCertificateCache({
+      identity: options.identity ?? defaultIdentity,
+      anchors,
+      intermediates: parseConfigured(options.intermediates ?? [], 'intermediates'),
+      size: options.chainCacheSize ?? 1000,
+    }),
+    revocation: createRevocationChecker({ crls: options.crls, reloadAfterMs: options.crlReloadAfterMs, ocsp: options.ocsp, clock: options.clock }),
   };
-  const issuerCache = (der: Uint8Array): ParsedCertificate => parsedFromBase64(Buffer.from(der).toString('base64'));
+  return { validate: (input, ctx) => validate(checks, input, ctx), reloadCrls: () => checks.revocation.reload() };
+}
 
-  // Verified paths, by leaf and offered intermediates. Signatures never change, so a hit only re-checks
-  // that every certificate on the path is still within its validity at `at`.
-  const paths = new Map<string, ParsedCertificate[]>();
-  const chainCacheSize = options.chainCacheSize ?? 1000;
-  const validAt = (c: ParsedCertificate, at: Date) => c.notBefore.getTime() <= at.getTime() && at.getTime() <= c.notAfter.getTime();
+/** The request the token answers: purpose, origin, expiry, and single use. */
+async function claimRequest(options: ValidatorOptions, token: HandoffToken, ctx: ValidateContext, now: number): Promise<HandoffRequestView> {
+  const request = await options.requests.find(ctx.requestId);
+  if (!request) return refuse('ERR_TOKEN_REQUEST_UNKNOWN');
+  if (token.purpose !== request.purpose) refuse('ERR_TOKEN_PURPOSE_MISMATCH', { token: token.purpose, request: request.purpose });
+  if (request.origin !== ctx.origin) refuse('ERR_TOKEN_ORIGIN_MISMATCH');
+  // Marking used comes before the expensive checks so that two tokens racing for one request cannot both pass.
+  if (now >= request.expiresAt) refuse('ERR_TOKEN_REQUEST_EXPIRED');
+  if (request.usedAt !== null || request.cancelled) refuse('ERR_TOKEN_REQUEST_USED');
+  if (!(await options.requests.markUsed(request.id, now))) refuse('ERR_TOKEN_REQUEST_USED');
+  return request;
+}
 
-  /** The path builder gets only the CAs whose names lead from the leaf upwards (fewer to parse). */
-  function candidatesFor(leaf: ParsedCertificate, offered: ParsedCertificate[]): ParsedCertificate[] {
-    const pool = [...offered, ...configuredIntermediates];
-    const picked: ParsedCertificate[] = [];
-    let names = new Set([leaf.issuerKey]);
-    for (let depth = 0; depth < 6 && names.size > 0; depth++) {
-      const next = new Set<string>();
-      for (const c of pool) {
-        if (names.has(c.subjectKey) && !picked.includes(c)) {
-          picked.push(c);
-          if (c.issuerKey !== c.subjectKey) next.add(c.issuerKey);
-        }
-      }
-      names = next;
-    }
-    return picked;
+/** The issuing CA on a verified path through the token's and the configured intermediates. */
+async function verifiedIssuer(certs: CertificateCache, cert: ParsedCertificate, token: HandoffToken, at: Date): Promise<ParsedCertificate> {
+  let offered: ParsedCertificate[];
+  try {
+    offered = (token.intermediates ?? []).map(certs.fromBase64);
+  } catch (err) {
+    return certRefusal(err, 'ERR_TOKEN_CHAIN_INVALID', { reason: 'intermediate does not parse' });
   }
-
-  async function chainIssuer(leaf: ParsedCertificate, offered: ParsedCertificate[], at: Date): Promise<ParsedCertificate> {
-    const key = [leaf.sha256, ...offered.map((c) => c.sha256).sort()].join(',');
-    const cached = paths.get(key);
-    if (cached && cached.every((c) => validAt(c, at))) return cached[1]!;
-    const candidates = candidatesFor(leaf, offered).map((c) => c.der);
-    const path = (await identity.buildChain({ leaf: leaf.der, intermediates: candidates, anchors: anchorDers, at })).map((d, i) =>
-      i === 0 ? leaf : issuerCache(d),
-    );
-    if (path.length < 2) throw new ValidatorError('ERR_CERT_CHAIN_INVALID', { reason: 'the certificate is itself a trust anchor' });
-    if (chainCacheSize > 0) {
-      if (paths.size >= chainCacheSize) paths.clear();
-      paths.set(key, path);
-    }
-    return path[1]!;
+  try {
+    return await certs.issuerOf(cert, offered, at);
+  } catch (err) {
+    const code = err instanceof ValidatorError ? err.code : 'ERR_CERT_CHAIN_INVALID';
+    return refuse(code === 'ERR_CERT_UNKNOWN_CA' ? 'ERR_TOKEN_CERT_UNKNOWN_CA' : 'ERR_TOKEN_CHAIN_INVALID', { cause: code });
   }
+}
 
-  // The holder is a pure function of the certificate bytes; a full ASN.1 parse costs milliseconds.
-  const holders = new Map<string, UziHolder>();
-  function holderOf(cert: ParsedCertificate): UziHolder {
-    const known = holders.get(cert.sha256);
-    if (known) return { ...known };
-    const holder = identity.parseUzi(cert.der);
-    if (chainCacheSize > 0) {
-      if (holders.size >= chainCacheSize) holders.clear();
-      holders.set(cert.sha256, holder);
-    }
-    return { ...holder };
+function holderFor(checks: Checks, cert: ParsedCertificate, purpose: HandoffPurpose): UziHolder {
+  let holder: UziHolder;
+  try {
+    holder = checks.certs.holderOf(cert);
+  } catch (err) {
+    return refuse('ERR_TOKEN_CERT_NOT_UZI', { cause: err instanceof ValidatorError ? err.code : 'unknown' });
   }
+  if (!checks.allowed[purpose].includes(holder.cardType)) refuse('ERR_TOKEN_CARD_TYPE_NOT_ALLOWED', { cardType: holder.cardType, purpose });
+  return holder;
+}
 
-  async function validate(input: unknown, ctx: ValidateContext): Promise<ValidatedToken> {
-    // 1. size, schema, format, then the request the token answers.
-    const size = sizeOf(input);
-    if (size < HANDOFF_TOKEN_MIN_BYTES || size > HANDOFF_TOKEN_MAX_BYTES) refuse('ERR_TOKEN_SIZE', { size });
-    const parsed = handoffTokenSchema.safeParse(asJson(input));
-    if (!parsed.success) {
-      refuse('ERR_TOKEN_SCHEMA', { issues: parsed.error.issues.slice(0, 5).map((i) => `${i.path.join('.')}: ${i.message}`) });
-    }
-    const token = parsed.data as HandoffToken;
-    if (token.format !== HANDOFF_TOKEN_FORMAT) refuse('ERR_TOKEN_FORMAT_UNKNOWN', { format: token.format.slice(0, 64) });
-    const notCanonical = nonCanonicalField(token);
-    if (notCanonical) refuse('ERR_TOKEN_NOT_CANONICAL', { field: notCanonical });
+/** handoff-protocol.md §5, in order; the first failure is the answer. */
+async function validate(checks: Checks, input: unknown, ctx: ValidateContext): Promise<ValidatedToken> {
+  // 1. size, schema, format; 2. the request it answers, claimed once.
+  const token = parseToken(input);
+  const now = checks.options.clock();
+  const request = await claimRequest(checks.options, token, ctx, now);
 
-    const request = await options.requests.find(ctx.requestId);
-    if (!request) return refuse('ERR_TOKEN_REQUEST_UNKNOWN');
-    if (token.purpose !== request.purpose) refuse('ERR_TOKEN_PURPOSE_MISMATCH', { token: token.purpose, request: request.purpose });
-    if (request.origin !== ctx.origin) refuse('ERR_TOKEN_ORIGIN_MISMATCH');
-
-    // 2. expiry and single use; marking used comes before the expensive checks so that two tokens
-    // racing for one request cannot both pass.
-    const now = options.clock();
-    if (now >= request.expiresAt) refuse('ERR_TOKEN_REQUEST_EXPIRED');
-    if (request.usedAt !== null || request.cancelled) refuse('ERR_TOKEN_REQUEST_USED');
-    if (!(await options.requests.markUsed(request.id, now))) refuse('ERR_TOKEN_REQUEST_USED');
-
-    // 3. the certificate itself.
-    let cert: ParsedCertificate;
-    try {
-      cert = parsedFromBase64(token.certificate);
-    } catch (err) {
-      return certRefusal(err, 'ERR_TOKEN_CERT_MALFORMED');
-    }
-    const at = new Date(now);
-    if (at < cert.notBefore) refuse('ERR_TOKEN_CERT_NOT_YET_VALID', { notBefore: cert.notBefore.toISOString() });
-    if (at > cert.notAfter) refuse('ERR_TOKEN_CERT_EXPIRED', { notAfter: cert.notAfter.toISOString() });
-    // The authentication key only: a non-repudiation (qualified signing) key must never sign a login.
-    if (!hasKeyUsage(cert, KeyUsageFlags.digitalSignature) || hasKeyUsage(cert, KeyUsageFlags.nonRepudiation)) {
-      refuse('ERR_TOKEN_CERT_KEY_USAGE');
-    }
-
-    // 4. UZI holder and pastype.
-    let holder: UziHolder;
-    try {
-      holder = holderOf(cert);
-    } catch (err) {
-      return refuse('ERR_TOKEN_CERT_NOT_UZI', { cause: err instanceof ValidatorError ? err.code : 'unknown' });
-    }
-    if (!allowed[token.purpose].includes(holder.cardType)) {
-      refuse('ERR_TOKEN_CARD_TYPE_NOT_ALLOWED', { cardType: holder.cardType, purpose: token.purpose });
-    }
-
-    // 5. chain to a configured anchor, through the token's and the configured intermediates.
-    let fromToken: ParsedCertificate[];
-    try {
-      fromToken = (token.intermediates ?? []).map(parsedFromBase64);
-    } catch (err) {
-      return certRefusal(err, 'ERR_TOKEN_CHAIN_INVALID', { reason: 'intermediate does not parse' });
-    }
-    let issuer: ParsedCertificate;
-    try {
-      issuer = await chainIssuer(cert, fromToken, at);
-    } catch (err) {
-      const code = err instanceof ValidatorError ? err.code : 'ERR_CERT_CHAIN_INVALID';
-      return refuse(code === 'ERR_CERT_UNKNOWN_CA' ? 'ERR_TOKEN_CERT_UNKNOWN_CA' : 'ERR_TOKEN_CHAIN_INVALID', { cause: code });
-    }
-
-    // 6. revocation of the holder certificate. CA certificates are not looked up: the UZI-register
-    // publishes CRLs per issuing CA, and a compromised CA is removed from the trust configuration.
-    const status = await revocation.status(cert, issuer, at);
-    if (status === 'revoked') refuse('ERR_TOKEN_CERT_REVOKED');
-    if (status === 'unknown') refuse('ERR_TOKEN_REVOCATION_UNKNOWN');
-
-    // 7. the signature over origin, challenge, purpose and the browser code.
-    if (!token.browserCodeHash) return refuse('ERR_TOKEN_BROWSER_CODE_MISSING');
-    const signed = handoffSignedDigest(sha256, {
-      origin: request.origin,
-      challenge: request.challenge,
-      purpose: request.purpose,
-      browserCodeHash: fromBase64Url(token.browserCodeHash),
-    });
-    if (!verifyRs256Digest(cert.publicKey, signed, Buffer.from(token.signature, 'base64'))) refuse('ERR_TOKEN_SIGNATURE_INVALID');
-
-    // 8. purpose rules: the built-in URA rule, then the portal's own.
-    const certificate: CertificateFacts = {
-      der: cert.der,
-      sha256: cert.sha256,
-      serialHex: cert.serialHex,
-      subject: cert.subject,
-      issuer: cert.issuer,
-      notBefore: cert.notBefore,
-      notAfter: cert.notAfter,
-    };
-    if (request.purpose === 'validate-organisation' && (!request.ura || request.ura !== holder.ura)) {
-      refuse('ERR_TOKEN_URA_MISMATCH', { request: request.ura, card: holder.ura });
-    }
-    await options.purposeRules?.({ purpose: request.purpose, request, holder, certificate });
-
-    return { request, token, holder, certificate, browserCodeHash: token.browserCodeHash };
+  // 3. the certificate itself; 4. its UZI holder and pastype.
+  let cert: ParsedCertificate;
+  try {
+    cert = checks.certs.fromBase64(token.certificate);
+  } catch (err) {
+    return certRefusal(err, 'ERR_TOKEN_CERT_MALFORMED');
   }
+  const at = new Date(now);
+  checkCertificateUse(cert, at);
+  const holder = holderFor(checks, cert, token.purpose);
 
-  return { validate, reloadCrls: () => revocation.reload() };
+  // 5. chain to a configured anchor; 6. revocation of the holder certificate. CA certificates are not
+  // looked up: the UZI-register publishes CRLs per issuing CA, and a compromised CA is removed from
+  // the trust configuration.
+  const issuer = await verifiedIssuer(checks.certs, cert, token, at);
+  const status = await checks.revocation.status(cert, issuer, at);
+  if (status === 'revoked') refuse('ERR_TOKEN_CERT_REVOKED');
+  if (status === 'unknown') refuse('ERR_TOKEN_REVOCATION_UNKNOWN');
+
+  // 7. the signature over origin, challenge, purpose and the browser code.
+  if (!token.browserCodeHash) return refuse('ERR_TOKEN_BROWSER_CODE_MISSING');
+  const signed = handoffSignedDigest(checks.sha256, {
+    origin: request.origin,
+    challenge: request.challenge,
+    purpose: request.purpose,
+    browserCodeHash: fromBase64Url(token.browserCodeHash),
+  });
+  if (!verifyRs256Digest(cert.publicKey, signed, Buffer.from(token.signature, 'base64'))) refuse('ERR_TOKEN_SIGNATURE_INVALID');
+
+  // 8. purpose rules: the built-in URA rule, then the portal's own.
+  const { der, sha256, serialHex, subject, issuer: issuerName, notBefore, notAfter } = cert;
+  const certificate: CertificateFacts = { der, sha256, serialHex, subject, issuer: issuerName, notBefore, notAfter };
+  if (request.purpose === 'validate-organisation' && (!request.ura || request.ura !== holder.ura)) {
+    refuse('ERR_TOKEN_URA_MISMATCH', { request: request.ura, card: holder.ura });
+  }
+  await checks.options.purposeRules?.({ purpose: request.purpose, request, holder, certificate });
+  return { request, token, holder, certificate, browserCodeHash: token.browserCodeHash };
 }
