@@ -61,6 +61,69 @@ interface Slot {
   generation: number;
 }
 
+function pinStatusOf(left: number): PinStatus {
+  return { countLow: left < MAX_PIN_TRIES, finalTry: left === 1, locked: left === 0, pinpad: false, minLength: 6, maxLength: 8 };
+}
+
+function validityAt(holder: UziHolder | null, now: number): CardReading['validity'] {
+  if (!holder) return null;
+  if (now < Date.parse(holder.notBefore)) return 'not-yet-valid';
+  if (now > Date.parse(holder.notAfter)) return 'expired';
+  return 'valid';
+}
+
+function emitTo(listeners: Set<(event: CardEvent) => void>, event: CardEvent): void {
+  for (const listener of [...listeners]) {
+    try {
+      listener(event);
+    } catch {
+      // One broken listener must not starve the others.
+    }
+  }
+}
+
+/** The card's side of a signature: three PIN tries, then blocked; a right PIN resets the count. */
+function signWithCard(card: DemoCard, triesLeft: Map<DemoCardKey, number>, request: SignRequest): Buffer {
+  const key = card.keys.get(request.certificateId);
+  if (!key) throw new AppError('ERR_CARD_KEY_NOT_FOUND', { certificateId: request.certificateId });
+  const left = triesLeft.get(card.key) ?? MAX_PIN_TRIES;
+  if (left === 0) throw new AppError('ERR_PIN_LOCKED');
+  if (!/^\d{6,8}$/.test(request.pin.toString('latin1'))) throw new AppError('ERR_PIN_FORMAT');
+  // Compared as buffers so the PIN never becomes a long-lived string.
+  const expected = Buffer.from(card.pin, 'latin1');
+  const right = expected.length === request.pin.length && expected.equals(request.pin);
+  expected.fill(0);
+  if (!right) {
+    triesLeft.set(card.key, left - 1);
+    if (left - 1 === 0) throw new AppError('ERR_PIN_LOCKED');
+    throw new AppError('ERR_PIN_INCORRECT', { triesLeft: left - 1 });
+  }
+  triesLeft.set(card.key, MAX_PIN_TRIES);
+  if (request.mechanism === 'SHA256_RSA_PKCS') return cryptoSign('sha256', request.data, key);
+  // RSA_PKCS: the caller passes the DigestInfo; the card only pads and exponentiates.
+  return privateEncrypt({ key, padding: constants.RSA_PKCS1_PADDING }, request.data);
+}
+
+function readingOf(reader: string, slotId: string, card: DemoCard, pinTriesLeft: number, now: number): CardReading {
+  return {
+    reader,
+    slotId,
+    tokenLabel: card.tokenLabel,
+    tokenSerial: card.tokenSerial,
+    pin: pinStatusOf(pinTriesLeft),
+    certificates: card.certificates,
+    authCertificateId: card.authCertificateId,
+    holder: card.holder,
+    holderError: card.holderError,
+    validity: validityAt(card.holder, now),
+  };
+}
+
+const serviceEvent = (service: DemoScenario['service']): CardEvent =>
+  service === 'down' ? { type: 'service', status: 'down', error: new AppError('ERR_CARD_PCSC_UNAVAILABLE').toJSON() } : { type: 'service', status: 'up' };
+
+const familyOf = (card: DemoCard): CardFamily => lookupAtr(card.atr).family;
+
 export function createDemoCardService(deps: DemoDeps): DemoCardService {
   const readDelayMs = deps.readDelayMs ?? 900;
   const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
@@ -82,15 +145,7 @@ export function createDemoCardService(deps: DemoDeps): DemoCardService {
     });
   }
 
-  function emit(event: CardEvent): void {
-    for (const listener of [...listeners]) {
-      try {
-        listener(event);
-      } catch {
-        // One broken listener must not starve the others.
-      }
-    }
-  }
+  const emit = (event: CardEvent): void => emitTo(listeners, event);
 
   function slotAt(index: number | undefined): Slot {
     const slot = visibleSlots()[index ?? 0];
@@ -105,28 +160,19 @@ export function createDemoCardService(deps: DemoDeps): DemoCardService {
     return slot;
   }
 
-  function pinStatus(card: DemoCard): PinStatus {
-    const left = triesLeft.get(card.key) ?? MAX_PIN_TRIES;
-    return { countLow: left < MAX_PIN_TRIES, finalTry: left === 1, locked: left === 0, pinpad: false, minLength: 6, maxLength: 8 };
-  }
-
-  function validity(holder: UziHolder | null): CardReading['validity'] {
-    if (!holder) return null;
-    const now = deps.clock();
-    if (now < Date.parse(holder.notBefore)) return 'not-yet-valid';
-    if (now > Date.parse(holder.notAfter)) return 'expired';
-    return 'valid';
-  }
-
-  function familyOf(card: DemoCard): CardFamily {
-    return lookupAtr(card.atr).family;
+  /** A pull takes the card out of its slot; the generation tells a running read it is gone. */
+  function empty(slot: Slot): boolean {
+    if (!slot.card) return false;
+    slot.card = null;
+    slot.generation += 1;
+    return true;
   }
 
   return {
     subscribe(listener) {
       listeners.add(listener);
       listener({ type: 'readers', readers: snapshot() });
-      if (scenario.service === 'down') listener({ type: 'service', status: 'down', error: new AppError('ERR_CARD_PCSC_UNAVAILABLE').toJSON() });
+      if (scenario.service === 'down') listener(serviceEvent('down'));
       return () => listeners.delete(listener);
     },
 
@@ -146,43 +192,14 @@ export function createDemoCardService(deps: DemoDeps): DemoCardService {
       if (scenario.service === 'down') throw new AppError('ERR_CARD_PCSC_UNAVAILABLE');
       // An unknown card is still tried through PKCS#11 (uzi-domain.md); with no token on it, it is not ours.
       if (familyOf(card) === 'unknown' && card.certificates.length === 0) throw new AppError('ERR_CARD_UNKNOWN', { reader });
-      return {
-        reader: slot.name,
-        slotId: String(slots.indexOf(slot)),
-        tokenLabel: card.tokenLabel,
-        tokenSerial: card.tokenSerial,
-        pin: pinStatus(card),
-        certificates: card.certificates,
-        authCertificateId: card.authCertificateId,
-        holder: card.holder,
-        holderError: card.holderError,
-        validity: validity(card.holder),
-      };
+      return readingOf(slot.name, String(slots.indexOf(slot)), card, triesLeft.get(card.key) ?? MAX_PIN_TRIES, deps.clock());
     },
 
     async sign(request: SignRequest) {
       try {
-        const slot = findSlot(request.reader);
-        const card = slot.card;
+        const card = findSlot(request.reader).card;
         if (!card) throw new AppError('ERR_CARD_NOT_PRESENT', { reader: request.reader });
-        const key = card.keys.get(request.certificateId);
-        if (!key) throw new AppError('ERR_CARD_KEY_NOT_FOUND', { certificateId: request.certificateId });
-        const left = triesLeft.get(card.key) ?? MAX_PIN_TRIES;
-        if (left === 0) throw new AppError('ERR_PIN_LOCKED');
-        if (!/^\d{6,8}$/.test(request.pin.toString('latin1'))) throw new AppError('ERR_PIN_FORMAT');
-        // Compared as buffers so the PIN never becomes a long-lived string.
-        const expected = Buffer.from(card.pin, 'latin1');
-        const right = expected.length === request.pin.length && expected.equals(request.pin);
-        expected.fill(0);
-        if (!right) {
-          triesLeft.set(card.key, left - 1);
-          if (left - 1 === 0) throw new AppError('ERR_PIN_LOCKED');
-          throw new AppError('ERR_PIN_INCORRECT', { triesLeft: left - 1 });
-        }
-        triesLeft.set(card.key, MAX_PIN_TRIES);
-        if (request.mechanism === 'SHA256_RSA_PKCS') return cryptoSign('sha256', request.data, key);
-        // RSA_PKCS: the caller passes the DigestInfo; the card only pads and exponentiates.
-        return privateEncrypt({ key, padding: constants.RSA_PKCS1_PADDING }, request.data);
+        return signWithCard(card, triesLeft, request);
       } finally {
         request.pin.fill(0);
       }
@@ -197,11 +214,7 @@ export function createDemoCardService(deps: DemoDeps): DemoCardService {
       const card = byKey.get(key);
       if (!card) throw new AppError('ERR_CARD_UNKNOWN', { card: key });
       const slot = slotAt(readerIndex);
-      if (slot.card) {
-        slot.card = null;
-        slot.generation += 1;
-        emit({ type: 'removed', reader: slot.name, at: deps.clock() });
-      }
+      if (empty(slot)) emit({ type: 'removed', reader: slot.name, at: deps.clock() });
       slot.card = card;
       slot.generation += 1;
       emit({ type: 'inserted', reader: slot.name, atr: card.atr, family: familyOf(card), at: deps.clock() });
@@ -210,9 +223,7 @@ export function createDemoCardService(deps: DemoDeps): DemoCardService {
 
     remove(readerIndex) {
       const slot = slotAt(readerIndex);
-      if (!slot.card) return;
-      slot.card = null;
-      slot.generation += 1;
+      if (!empty(slot)) return;
       emit({ type: 'removed', reader: slot.name, at: deps.clock() });
       emit({ type: 'readers', readers: snapshot() });
     },
@@ -220,20 +231,9 @@ export function createDemoCardService(deps: DemoDeps): DemoCardService {
     scenario(patch) {
       const before = scenario;
       scenario = { ...scenario, ...patch };
-      if (before.service !== scenario.service) {
-        emit(
-          scenario.service === 'down'
-            ? { type: 'service', status: 'down', error: new AppError('ERR_CARD_PCSC_UNAVAILABLE').toJSON() }
-            : { type: 'service', status: 'up' },
-        );
-      }
+      if (before.service !== scenario.service) emit(serviceEvent(scenario.service));
       // Readers that disappear take their cards with them, as with a real unplugged reader.
-      for (const slot of slots.slice(scenario.readers)) {
-        if (slot.card) {
-          slot.card = null;
-          slot.generation += 1;
-        }
-      }
+      for (const slot of slots.slice(scenario.readers)) empty(slot);
       emit({ type: 'readers', readers: snapshot() });
       return scenario;
     },
