@@ -69,4 +69,14 @@ export default tseslint.config(
     files: ['src/main/ipc/register.ts', 'src/preload/index.ts'],
     rules: { 'no-restricted-imports': ['error', { paths: nativeOnlyInAdapters }], 'no-restricted-properties': 'off' },
   },
+  // ---- size limits (issue 17): small files and functions that read like the flows ----------------
+  // For portal/ now; the same rules go repo-wide later. Tests are exempt (long describe blocks).
+  {
+    files: ['portal/**/*.ts'],
+    ignores: ['portal/**/*.test.ts', 'portal/test/**'],
+    rules: {
+      'max-lines': ['error', 400],
+      'max-lines-per-function': ['error', 120],
+    },
+  },
 );
