@@ -9,25 +9,18 @@ import type { ErrorCode } from '../src/shared/errors';
 import { ERROR_MESSAGES } from '../src/shared/error-messages';
 import {
   addAttribute,
-  addExistingSchema,
   addExistingUser,
   allowedOrganisations,
   assignRole,
-  attributeSchema,
   authorize,
   REACHES_OTHER_ORGANISATIONS,
-  blockSchema,
   blockUser,
-  confirmSchema,
   listUsers,
   lostPinStep,
   newCertificate,
-  newCertificateSchema,
   registerUser,
-  registerUserSchema,
   removeMembership,
   revokeCertificate,
-  roleSchema,
   unblockUser,
   userView,
   type Actor,
@@ -36,6 +29,7 @@ import {
   type IssuedCode,
   type Refusal,
 } from './admin';
+import { addExistingSchema, attributeSchema, blockSchema, confirmSchema, newCertificateSchema, registerUserSchema, roleSchema } from './admin-input';
 import { fieldErrors } from './organisation';
 import {
   addExistingPage,

@@ -24,7 +24,7 @@ import { contentSecurityPolicy } from './pages/layout';
 import { errorPage, landingPage, loggedInPage, mobileLoggedInPage, startPage, waitPage } from './pages/pages';
 import { httpGuard } from './http-guard';
 import { newLoginQr } from './login-qr';
-import { registerMobileRoutes } from './mobile';
+import { registerMobileRoutes } from './routes/mobile-routes';
 import { registerAdminRoutes } from './admin-routes';
 import { registerOrganisationRoutes, validationPurposeRules } from './organisation';
 import { createRateLimiter, type RateLimits } from './rate-limit';
