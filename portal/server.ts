@@ -26,7 +26,9 @@ import { httpGuard } from './http-guard';
 import { newLoginQr } from './login-qr';
 import { registerMobileRoutes } from './routes/mobile-routes';
 import { registerAdminRoutes } from './admin-routes';
-import { registerOrganisationRoutes, validationPurposeRules } from './organisation';
+import { validationPurposeRules } from './organisation';
+import { registerOperatorRoutes } from './routes/operator-routes';
+import { registerOrganisationRoutes } from './routes/organisation-routes';
 import { createRateLimiter, type RateLimits } from './rate-limit';
 import { createSmartcardCa, type SmartcardCaConfig } from './smartcard-ca';
 import { registerSmartcardRoutes, smartcardPurposeRules } from './smartcard';
@@ -645,6 +647,7 @@ export async function createPortal(options: PortalOptions): Promise<Portal> {
     createHandoff,
     browserActor,
   };
+  registerOperatorRoutes(routeContext);
   registerOrganisationRoutes(routeContext);
   registerMobileRoutes(routeContext);
   registerAdminRoutes(routeContext);
