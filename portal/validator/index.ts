@@ -18,6 +18,7 @@ import {
   type Sha256,
 } from '../../src/shared/handoff-token';
 import { parseCertificate, type ParsedCertificate } from './certificate';
+import { createCertificateCache } from './certificate-cache';
 import { defaultIdentity, type IdentityPort } from './identity';
 import { createRevocationChecker, type CrlSource, type OcspConfig, type RevocationChecker } from './revocation';
 import { nodeSha256, verifyRs256Digest } from './signature';
@@ -180,6 +181,31 @@ const certRefusal = (err: unknown, otherwise: ErrorCode, detail: Record<string, 
 
 const hasKeyUsage = (cert: ParsedCertificate, flag: KeyUsageFlags): boolean => cert.keyUsage !== null && (cert.keyUsage & flag) === flag;
 
+/** Step 1 up to the request: size, schema, format and canonical base64. */
+function parseToken(input: unknown): HandoffToken {
+  const size = sizeOf(input);
+  if (size < HANDOFF_TOKEN_MIN_BYTES || size > HANDOFF_TOKEN_MAX_BYTES) refuse('ERR_TOKEN_SIZE', { size });
+  const parsed = handoffTokenSchema.safeParse(asJson(input));
+  if (!parsed.success) {
+    refuse('ERR_TOKEN_SCHEMA', { issues: parsed.error.issues.slice(0, 5).map((i) => `${i.path.join('.')}: ${i.message}`) });
+  }
+  const token = parsed.data as HandoffToken;
+  if (token.format !== HANDOFF_TOKEN_FORMAT) refuse('ERR_TOKEN_FORMAT_UNKNOWN', { format: token.format.slice(0, 64) });
+  const notCanonical = nonCanonicalField(token);
+  if (notCanonical) refuse('ERR_TOKEN_NOT_CANONICAL', { field: notCanonical });
+  return token;
+}
+
+const factsOf = (cert: ParsedCertificate): CertificateFacts => ({
+  der: cert.der,
+  sha256: cert.sha256,
+  serialHex: cert.serialHex,
+  subject: cert.subject,
+  issuer: cert.issuer,
+  notBefore: cert.notBefore,
+  notAfter: cert.notAfter,
+});
+
 export function createValidator(options: ValidatorOptions): TokenValidator {
   const sha256 = options.sha256 ?? nodeSha256;
   const identity = options.identity ?? defaultIdentity;
@@ -194,85 +220,16 @@ export function createValidator(options: ValidatorOptions): TokenValidator {
   });
   if (anchors.length === 0) throw new Error('validator configuration: at least one trust anchor is required');
   const anchorDers = anchors.map((a) => a.der);
-  // Certificates repeat from token to token (the same card, the same CAs): parse each once, keyed
-  // by the base64 text as it arrives. Parsed certificates are immutable values.
-  const parsedCerts = new Map<string, ParsedCertificate>();
-  const parsedFromBase64 = (b64: string): ParsedCertificate => {
-    let parsed = parsedCerts.get(b64);
-    if (!parsed) {
-      parsed = parseCertificate(new Uint8Array(Buffer.from(b64, 'base64')));
-      if (parsedCerts.size >= 1000) parsedCerts.clear();
-      parsedCerts.set(b64, parsed);
-    }
-    return parsed;
-  };
-  const issuerCache = (der: Uint8Array): ParsedCertificate => parsedFromBase64(Buffer.from(der).toString('base64'));
-
-  // Verified paths, by leaf and offered intermediates. Signatures never change, so a hit only re-checks
-  // that every certificate on the path is still within its validity at `at`.
-  const paths = new Map<string, ParsedCertificate[]>();
-  const chainCacheSize = options.chainCacheSize ?? 1000;
-  const validAt = (c: ParsedCertificate, at: Date) => c.notBefore.getTime() <= at.getTime() && at.getTime() <= c.notAfter.getTime();
-
-  /** The path builder gets only the CAs whose names lead from the leaf upwards (fewer to parse). */
-  function candidatesFor(leaf: ParsedCertificate, offered: ParsedCertificate[]): ParsedCertificate[] {
-    const pool = [...offered, ...configuredIntermediates];
-    const picked: ParsedCertificate[] = [];
-    let names = new Set([leaf.issuerKey]);
-    for (let depth = 0; depth < 6 && names.size > 0; depth++) {
-      const next = new Set<string>();
-      for (const c of pool) {
-        if (names.has(c.subjectKey) && !picked.includes(c)) {
-          picked.push(c);
-          if (c.issuerKey !== c.subjectKey) next.add(c.issuerKey);
-        }
-      }
-      names = next;
-    }
-    return picked;
-  }
-
-  async function chainIssuer(leaf: ParsedCertificate, offered: ParsedCertificate[], at: Date): Promise<ParsedCertificate> {
-    const key = [leaf.sha256, ...offered.map((c) => c.sha256).sort()].join(',');
-    const cached = paths.get(key);
-    if (cached && cached.every((c) => validAt(c, at))) return cached[1]!;
-    const candidates = candidatesFor(leaf, offered).map((c) => c.der);
-    const path = (await identity.buildChain({ leaf: leaf.der, intermediates: candidates, anchors: anchorDers, at })).map((d, i) =>
-      i === 0 ? leaf : issuerCache(d),
-    );
-    if (path.length < 2) throw new AppError('ERR_CERT_CHAIN_INVALID', { reason: 'the certificate is itself a trust anchor' });
-    if (chainCacheSize > 0) {
-      if (paths.size >= chainCacheSize) paths.clear();
-      paths.set(key, path);
-    }
-    return path[1]!;
-  }
-
-  // The holder is a pure function of the certificate bytes; a full ASN.1 parse costs milliseconds.
-  const holders = new Map<string, UziHolder>();
-  function holderOf(cert: ParsedCertificate): UziHolder {
-    const known = holders.get(cert.sha256);
-    if (known) return { ...known };
-    const holder = identity.parseUzi(cert.der);
-    if (chainCacheSize > 0) {
-      if (holders.size >= chainCacheSize) holders.clear();
-      holders.set(cert.sha256, holder);
-    }
-    return { ...holder };
-  }
+  const { parsedFromBase64, chainIssuer, holderOf } = createCertificateCache({
+    identity,
+    anchorDers,
+    configuredIntermediates,
+    chainCacheSize: options.chainCacheSize ?? 1000,
+  });
 
   async function validate(input: unknown, ctx: ValidateContext): Promise<ValidatedToken> {
     // 1. size, schema, format, then the request the token answers.
-    const size = sizeOf(input);
-    if (size < HANDOFF_TOKEN_MIN_BYTES || size > HANDOFF_TOKEN_MAX_BYTES) refuse('ERR_TOKEN_SIZE', { size });
-    const parsed = handoffTokenSchema.safeParse(asJson(input));
-    if (!parsed.success) {
-      refuse('ERR_TOKEN_SCHEMA', { issues: parsed.error.issues.slice(0, 5).map((i) => `${i.path.join('.')}: ${i.message}`) });
-    }
-    const token = parsed.data as HandoffToken;
-    if (token.format !== HANDOFF_TOKEN_FORMAT) refuse('ERR_TOKEN_FORMAT_UNKNOWN', { format: token.format.slice(0, 64) });
-    const notCanonical = nonCanonicalField(token);
-    if (notCanonical) refuse('ERR_TOKEN_NOT_CANONICAL', { field: notCanonical });
+    const token = parseToken(input);
 
     const request = await options.requests.find(ctx.requestId);
     if (!request) return refuse('ERR_TOKEN_REQUEST_UNKNOWN');
@@ -344,15 +301,7 @@ export function createValidator(options: ValidatorOptions): TokenValidator {
     if (!verifyRs256Digest(cert.publicKey, signed, Buffer.from(token.signature, 'base64'))) refuse('ERR_TOKEN_SIGNATURE_INVALID');
 
     // 8. purpose rules: the built-in URA rule, then the portal's own.
-    const certificate: CertificateFacts = {
-      der: cert.der,
-      sha256: cert.sha256,
-      serialHex: cert.serialHex,
-      subject: cert.subject,
-      issuer: cert.issuer,
-      notBefore: cert.notBefore,
-      notAfter: cert.notAfter,
-    };
+    const certificate = factsOf(cert);
     if (request.purpose === 'validate-organisation' && (!request.ura || request.ura !== holder.ura)) {
       refuse('ERR_TOKEN_URA_MISMATCH', { request: request.ura, card: holder.ura });
     }
