@@ -25,7 +25,7 @@ import { errorPage, landingPage, loggedInPage, mobileLoggedInPage, startPage, wa
 import { httpGuard } from './http-guard';
 import { newLoginQr } from './login-qr';
 import { registerMobileRoutes } from './routes/mobile-routes';
-import { registerAdminRoutes } from './admin-routes';
+import { registerAdminRoutes } from './routes/admin-routes';
 import { validationPurposeRules } from './organisation';
 import { registerOperatorRoutes } from './routes/operator-routes';
 import { registerOrganisationRoutes } from './routes/organisation-routes';

@@ -24,7 +24,7 @@ import { fromBase64Url, type HandoffToken } from '../src/shared/handoff-token';
 import { activationMessage } from '../src/main/core/enrol/smartcard-portal';
 import { authorize, type Actor, type AdminAction } from './admin';
 import { blockSchema, confirmSchema } from './admin-input';
-import { sessionActor } from './admin-routes';
+import { sessionActor } from './routes/admin-gate';
 import { fieldErrors } from './organisation';
 import { confirmPage, userUrl } from './pages/admin-pages';
 import { errorPage } from './pages/pages';
