@@ -31,7 +31,9 @@ import { registerOperatorRoutes } from './routes/operator-routes';
 import { registerOrganisationRoutes } from './routes/organisation-routes';
 import { createRateLimiter, type RateLimits } from './rate-limit';
 import { createSmartcardCa, type SmartcardCaConfig } from './smartcard-ca';
-import { registerSmartcardRoutes, smartcardPurposeRules } from './smartcard';
+import { smartcardPurposeRules } from './smartcard';
+import { registerSmartcardAdminRoutes } from './routes/smartcard-admin-routes';
+import { registerSmartcardRoutes } from './routes/smartcard-routes';
 import type { Env, RouteContext } from './route-context';
 import { openSqliteStore } from './store/sqlite-store';
 import type { HandoffRecord, HandoffState, PortalStore, SessionRecord } from './store/store';
@@ -651,6 +653,7 @@ export async function createPortal(options: PortalOptions): Promise<Portal> {
   registerOrganisationRoutes(routeContext);
   registerMobileRoutes(routeContext);
   registerAdminRoutes(routeContext);
+  registerSmartcardAdminRoutes(routeContext);
   registerSmartcardRoutes(routeContext, { validator, ca: smartcardCa });
 
   // ---- listen ---------------------------------------------------------------------------------
