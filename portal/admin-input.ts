@@ -1,5 +1,6 @@
 // Input rules of the administration (portal-rules.md §4): the forms' and the JSON API's fields, with
-// the Dutch messages shown beside them. admin-routes.ts parses with these before any operation runs.
+// the Dutch messages shown beside them. The administration routes (routes/admin-*.ts) and smartcard.ts
+// parse with these before any operation runs.
 import { z } from 'zod';
 import { PORTAL_ROLES } from './admin';
 import { ATTRIBUTE_TYPES, BLOCK_REASONS, type BlockReason, type PortalRole } from './store/store';
