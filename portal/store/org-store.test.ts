@@ -52,7 +52,7 @@ describe('portal store: organisations and enrolment codes', () => {
   it('migrates an existing version-2 database and keeps its rows', async () => {
     const path = join(dir, 'old.sqlite');
     const db = new Database(path);
-    const { MIGRATIONS } = await import('./sqlite-store');
+    const { MIGRATIONS } = await import('./migrations');
     for (const m of MIGRATIONS.slice(0, 2)) db.exec(m);
     db.pragma('user_version = 2');
     db.prepare("INSERT INTO login_qr (code, session, created_at, expires_at) VALUES ('c', 's', 1, 2)").run();
@@ -65,7 +65,7 @@ describe('portal store: organisations and enrolment codes', () => {
   it('migrates a version-3 database: each Mobiel ID becomes a user owning its memberships', async () => {
     const path = join(dir, 'v3.sqlite');
     const db = new Database(path);
-    const { MIGRATIONS } = await import('./sqlite-store');
+    const { MIGRATIONS } = await import('./migrations');
     for (const m of MIGRATIONS.slice(0, 3)) db.exec(m);
     db.pragma('user_version = 3');
     db.prepare(

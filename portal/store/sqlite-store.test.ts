@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { MIGRATIONS, openSqliteStore } from './sqlite-store';
+import { MIGRATIONS } from './migrations';
+import { openSqliteStore } from './sqlite-store';
 import type { HandoffRecord } from './store';
 
 let dir: string;

@@ -9,7 +9,7 @@ import { expect } from 'vitest';
 import { createMobileApp, pngFromDataUrl, type MobileApp } from '../../test/fakes/mobile-app';
 import { issueUserCode, type AdminDeps } from '../admin';
 import { createPortal, type Portal } from '../server';
-import { readStateTables } from '../store/sqlite-store';
+import { readStateTables } from '../store/row-counts';
 import type { PersonRecord, PortalRole } from '../store/store';
 import { newZorgIdId } from '../zorg-id';
 import { labCrls, labTrust, loadLab } from '../../test/card-lab/lab-tokens';
