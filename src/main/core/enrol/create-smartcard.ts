@@ -96,6 +96,43 @@ export async function slotForReader(tokens: Pick<SmartcardTokenAccess, 'listToke
   return { slotId: pick[0]!.slotId, serial: pick[0]!.tokenSerial };
 }
 
+/**
+ * The holder's UZI-pas signs a create-smartcard handoff whose browser code is the CSR's hash, so the
+ * portal certifies exactly this key for exactly this person.
+ */
+async function identifyWithUzi(
+  deps: CreateSmartcardDeps,
+  input: CreateSmartcardInput,
+  csrDer: Buffer,
+  sha256: Sha256,
+): Promise<{ token: HandoffToken; requestId: string }> {
+  const reading = await deps.uzi.read(input.uziReader);
+  const auth = reading.certificates.find((c) => c.id === reading.authCertificateId);
+  if (!auth) throw new AppError('ERR_CARD_NO_AUTH_CERTIFICATE', { reader: input.uziReader });
+  const request = await deps.portal.createRequest();
+  if (request.purpose !== 'create-smartcard' || request.origin !== deps.portal.origin) {
+    throw new AppError('ERR_PORTAL_BAD_RESPONSE', { reason: 'request does not match' });
+  }
+  const bc = toBase64Url(sha256(csrDer));
+  const browserCodeHash = hashBrowserCode(sha256, bc);
+  const signed = handoffSignedDigest(sha256, { origin: request.origin, challenge: request.challenge, purpose: request.purpose, browserCodeHash });
+  const signature = await deps.uzi.sign({
+    reader: input.uziReader,
+    certificateId: auth.id,
+    mechanism: 'RSA_PKCS',
+    data: Buffer.from(digestInfoFor(signed)),
+    pin: await input.uziPin(),
+  });
+  const token = buildHandoffToken({
+    purpose: 'create-smartcard',
+    browserCodeHash,
+    certificate: new Uint8Array(Buffer.from(auth.der, 'base64')),
+    signature: new Uint8Array(signature),
+    appVersion: deps.appVersion,
+  });
+  return { token, requestId: request.id };
+}
+
 export async function createSmartcard(
   deps: CreateSmartcardDeps,
   input: CreateSmartcardInput,
@@ -157,31 +194,7 @@ export async function createSmartcard(
 
     const { token, requestId } = await run('identify-uzi', async () => {
       await swapTo('uzi');
-      const reading = await deps.uzi.read(input.uziReader);
-      const auth = reading.certificates.find((c) => c.id === reading.authCertificateId);
-      if (!auth) throw new AppError('ERR_CARD_NO_AUTH_CERTIFICATE', { reader: input.uziReader });
-      const request = await deps.portal.createRequest();
-      if (request.purpose !== 'create-smartcard' || request.origin !== deps.portal.origin) {
-        throw new AppError('ERR_PORTAL_BAD_RESPONSE', { reason: 'request does not match' });
-      }
-      const bc = toBase64Url(sha256(csrDer));
-      const browserCodeHash = hashBrowserCode(sha256, bc);
-      const signed = handoffSignedDigest(sha256, { origin: request.origin, challenge: request.challenge, purpose: request.purpose, browserCodeHash });
-      const signature = await deps.uzi.sign({
-        reader: input.uziReader,
-        certificateId: auth.id,
-        mechanism: 'RSA_PKCS',
-        data: Buffer.from(digestInfoFor(signed)),
-        pin: await input.uziPin(),
-      });
-      const t = buildHandoffToken({
-        purpose: 'create-smartcard',
-        browserCodeHash,
-        certificate: new Uint8Array(Buffer.from(auth.der, 'base64')),
-        signature: new Uint8Array(signature),
-        appVersion: deps.appVersion,
-      });
-      return { token: t, requestId: request.id };
+      return identifyWithUzi(deps, input, csrDer, sha256);
     });
 
     const issued = await run('certify', async () => {

@@ -39,6 +39,24 @@ export function fitsSwap(want: 'uzi' | 'blank', family: CardFamily): boolean {
   return want === 'blank' ? family === 'zorgid-smartcard' || family === 'unknown' : family !== 'zorgid-smartcard';
 }
 
+const freshSteps = (): SmartcardStepState[] => SMARTCARD_SCREEN_STEPS.map((step) => ({ step, status: 'pending' }));
+const mark = (list: SmartcardStepState[], index: number, status: SmartcardStepState['status']) =>
+  list.map((s, i) => (i === index ? { ...s, status } : s));
+
+/** The new PIN and its repeat as Buffers, checked; zeroed if the check fails. */
+function newPinBuffers(pin: string, pinRepeat: string): { pinBuf: Buffer; repeatBuf: Buffer } {
+  const pinBuf = Buffer.from(pin, 'utf8');
+  const repeatBuf = Buffer.from(pinRepeat, 'utf8');
+  try {
+    checkNewPin(pinBuf, repeatBuf);
+  } catch (e) {
+    pinBuf.fill(0);
+    repeatBuf.fill(0);
+    throw e;
+  }
+  return { pinBuf, repeatBuf };
+}
+
 export function createSmartcardScreen(run: RunSmartcard, options: SmartcardScreenOptions = {}): SmartcardScreen {
   let shown: SmartcardView = { step: 'idle' };
   const listeners = new Set<(view: SmartcardView) => void>();
@@ -57,30 +75,19 @@ export function createSmartcardScreen(run: RunSmartcard, options: SmartcardScree
   let answerPin: ((pin: Buffer) => void) | undefined;
   let answerCard: (() => void) | undefined;
 
-  const steps = (): SmartcardStepState[] => SMARTCARD_SCREEN_STEPS.map((step) => ({ step, status: 'pending' }));
   const current = (id: number) => state.view.step !== 'idle' && state.view.flow === id;
   const update = (id: number, patch: (v: Extract<SmartcardView, { step: 'running' }>) => SmartcardView) => {
     if (current(id) && state.view.step === 'running') state.view = patch(state.view);
   };
-  const mark = (list: SmartcardStepState[], index: number, status: SmartcardStepState['status']) =>
-    list.map((s, i) => (i === index ? { ...s, status } : s));
 
   const handlers: SmartcardHandlers = {
     'smartcard:state': async () => state.view,
 
     async 'smartcard:start'({ uziReader, blankReader, pin, pinRepeat }) {
       if (state.view.step === 'running') throw new AppError('ERR_SMARTCARD_BUSY');
-      const pinBuf = Buffer.from(pin, 'utf8');
-      const repeatBuf = Buffer.from(pinRepeat, 'utf8');
-      try {
-        checkNewPin(pinBuf, repeatBuf);
-      } catch (e) {
-        pinBuf.fill(0);
-        repeatBuf.fill(0);
-        throw e;
-      }
+      const { pinBuf, repeatBuf } = newPinBuffers(pin, pinRepeat);
       const id = ++flow;
-      state.view = { step: 'running', flow: id, steps: steps(), swap: null, uziPin: false };
+      state.view = { step: 'running', flow: id, steps: freshSteps(), swap: null, uziPin: false };
       const input: CreateSmartcardInput = {
         uziReader,
         blankReader,

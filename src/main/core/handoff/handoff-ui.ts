@@ -37,10 +37,66 @@ type Pending =
   | { kind: 'qr'; resolve: (v: null) => void; reject: (e: AppError) => void }
   | { kind: 'pin'; request: PinRequest; resolve: (v: Buffer | null) => void; reject: (e: AppError) => void };
 
+type ActiveFlow = { info: HandoffRequestInfo; pending: Pending | null; reader: string | null; waitCancelled: boolean; stop: () => void };
+type Ask = <T>(make: (resolve: (v: T) => void, reject: (e: AppError) => void) => Pending) => Promise<T>;
+
+interface FlowContext {
+  mine: ActiveFlow;
+  info: HandoffRequestInfo;
+  show: (view: HandoffView) => void;
+  ask: Ask;
+  clock: () => number;
+  isActive: () => boolean;
+}
+
+function outcomeView(info: HandoffRequestInfo, result: HandoffResult): HandoffView {
+  if (result.outcome === 'done') return { step: 'done', request: info, holder: result.holder, ...(result.organisationActive !== undefined ? { organisationActive: result.organisationActive } : {}) };
+  if (result.outcome === 'closed') return { step: 'idle' };
+  if (result.outcome === 'cancelled') return { step: 'cancelled', request: info };
+  return { step: 'failed', request: info, code: result.code, ...(result.holder !== undefined ? { holder: result.holder } : {}) };
+}
+
+/** The screens one handoff flow drives, each step shown and (where the person answers) awaited. */
+function flowScreens({ mine, info, show, ask, clock, isActive }: FlowContext): HandoffScreens {
+  return {
+    confirmRequest(view) {
+      if (view.organisation) mine.info = { ...info, organisation: view.organisation };
+      show({ step: 'request', request: mine.info });
+      return ask<{ reader: string } | null>((resolve, reject) => ({ kind: 'confirm', resolve, reject }));
+    },
+    askPin(request) {
+      mine.reader = request.reader;
+      const pinpadDeadline = request.status.pinpad ? clock() + PINPAD_TIMEOUT_MS : null;
+      // A pinpad reader takes the PIN itself: go straight on, unless the last try failed and the
+      // person should see that before the reader asks again.
+      if (request.status.pinpad && !request.previousError && !request.status.locked) {
+        show({ step: 'signing', request: mine.info, reader: request.reader, pinpad: true, pinpadDeadline });
+        return Promise.resolve(Buffer.alloc(0));
+      }
+      show({ step: 'pin', request: mine.info, reader: request.reader, holder: request.holder, status: request.status, previousError: request.previousError, pinpadDeadline });
+      return ask<Buffer | null>((resolve, reject) => ({ kind: 'pin', request, resolve, reject }));
+    },
+    waiting(holder, afterQr) {
+      mine.waitCancelled = false;
+      show({ step: 'waiting', request: mine.info, holder, afterQr });
+      return () => mine.waitCancelled;
+    },
+    showEnrolment(qr) {
+      show({ step: 'enrolment', request: mine.info, qr });
+      return ask<null>((resolve, reject) => ({ kind: 'qr', resolve, reject })).then(() => undefined);
+    },
+    finished(result: HandoffResult) {
+      mine.stop();
+      if (isActive()) mine.pending = null;
+      show(outcomeView(mine.info, result));
+    },
+  };
+}
+
 export function createHandoffUi(deps: HandoffUiDeps): HandoffUi {
   let current: HandoffView = { step: 'idle' };
   let seq = 0;
-  let active: { info: HandoffRequestInfo; pending: Pending | null; reader: string | null; waitCancelled: boolean; stop: () => void } | null = null;
+  let active: ActiveFlow | null = null;
   const listeners = new Set<(view: HandoffView) => void>();
 
   function show(view: HandoffView): void {
@@ -78,51 +134,16 @@ export function createHandoffUi(deps: HandoffUiDeps): HandoffUi {
     const unsubscribe = deps.card.subscribe((event) => {
       if (event.type === 'removed' && active?.info.flow === info.flow && active.reader === event.reader) abort(new AppError('ERR_CARD_REMOVED'));
     });
-    const mine = { info, pending: null as Pending | null, reader: null as string | null, waitCancelled: false, stop: () => (clearTimeout(expiry), unsubscribe()) };
+    const mine: ActiveFlow = { info, pending: null, reader: null, waitCancelled: false, stop: () => (clearTimeout(expiry), unsubscribe()) };
     active = mine;
-    const ask = <T>(make: (resolve: (v: T) => void, reject: (e: AppError) => void) => Pending): Promise<T> =>
+    const ask: Ask = <T>(make: (resolve: (v: T) => void, reject: (e: AppError) => void) => Pending): Promise<T> =>
       new Promise<T>((resolve, reject) => {
         if (active !== mine) return reject(new AppError('ERR_HANDOFF_BUSY'));
         if (Date.parse(info.expiresAt) <= deps.clock()) return reject(new AppError('ERR_HANDOFF_REQUEST_EXPIRED'));
         mine.pending = make(resolve, reject);
       });
 
-    return {
-      confirmRequest(view) {
-        if (view.organisation) mine.info = { ...info, organisation: view.organisation };
-        show({ step: 'request', request: mine.info });
-        return ask<{ reader: string } | null>((resolve, reject) => ({ kind: 'confirm', resolve, reject }));
-      },
-      askPin(request) {
-        mine.reader = request.reader;
-        const pinpadDeadline = request.status.pinpad ? deps.clock() + PINPAD_TIMEOUT_MS : null;
-        // A pinpad reader takes the PIN itself: go straight on, unless the last try failed and the
-        // person should see that before the reader asks again.
-        if (request.status.pinpad && !request.previousError && !request.status.locked) {
-          show({ step: 'signing', request: mine.info, reader: request.reader, pinpad: true, pinpadDeadline });
-          return Promise.resolve(Buffer.alloc(0));
-        }
-        show({ step: 'pin', request: mine.info, reader: request.reader, holder: request.holder, status: request.status, previousError: request.previousError, pinpadDeadline });
-        return ask<Buffer | null>((resolve, reject) => ({ kind: 'pin', request, resolve, reject }));
-      },
-      waiting(holder, afterQr) {
-        mine.waitCancelled = false;
-        show({ step: 'waiting', request: mine.info, holder, afterQr });
-        return () => mine.waitCancelled;
-      },
-      showEnrolment(qr) {
-        show({ step: 'enrolment', request: mine.info, qr });
-        return ask<null>((resolve, reject) => ({ kind: 'qr', resolve, reject })).then(() => undefined);
-      },
-      finished(result: HandoffResult) {
-        mine.stop();
-        if (active === mine) mine.pending = null;
-        if (result.outcome === 'done') show({ step: 'done', request: mine.info, holder: result.holder, ...(result.organisationActive !== undefined ? { organisationActive: result.organisationActive } : {}) });
-        else if (result.outcome === 'closed') show({ step: 'idle' });
-        else if (result.outcome === 'cancelled') show({ step: 'cancelled', request: mine.info });
-        else show({ step: 'failed', request: mine.info, code: result.code, ...(result.holder !== undefined ? { holder: result.holder } : {}) });
-      },
-    };
+    return flowScreens({ mine, info, show, ask, clock: deps.clock, isActive: () => active === mine });
   }
 
   return {
