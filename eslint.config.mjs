@@ -40,7 +40,7 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
       '@typescript-eslint/no-explicit-any': 'error',
       // Playwright's loader compiles decorators as TC39 decorators, tsx/vitest as legacy ones: the same
-      // file would mean two things (portal/validator/ocsp-asn1.ts applies its schema by hand instead).
+      // file would mean two things (packages/validator/src/ocsp-asn1.ts applies its schema by hand instead).
       'no-restricted-syntax': ['error', { selector: 'Decorator', message: 'no decorators: they compile differently under Playwright; apply the function by hand' }],
     },
   },

@@ -1,7 +1,7 @@
 // The wire format of the handoff (docs/handoff-protocol.md): the request the app fetches from the
 // portal, the token it posts back, and the one digest both sides compute. Pure: no I/O, no Node
 // imports. Hashing is passed in (`Sha256`), so the app, the portal and any other tool run exactly this
-// code; Node callers pass `(d) => createHash('sha256').update(d).digest()` (portal/validator exports it
+// code; Node callers pass `(d) => createHash('sha256').update(d).digest()` (@zorgid/validator exports it
 // as `nodeSha256`).
 import { z } from 'zod';
 

@@ -1,7 +1,7 @@
 // The one strict-DER check (X.690 §10) run on certificate bytes before anything parses or trusts them.
 // BER allows many encodings of one value; a certificate re-encoded that way keeps its signature (the
 // outer signatureAlgorithm is not signed) but changes its bytes, and so its fingerprint, cache key or
-// pin. Pure: no Node imports, shared by the app (src/main/core/identity) and the portal's validator.
+// pin. Pure: no Node imports, shared by the certificate parser here and the validator.
 import { UziError, type UziErrorCode } from './errors';
 
 export type DerViolation =

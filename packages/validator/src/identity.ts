@@ -1,5 +1,5 @@
 // The validator's port to certificate knowledge: UZI holder parsing and path validation. The default
-// adapter is the app's own identity code (src/main/core/identity), so the portal and the app share
+// adapter is @zorgid/uzi, the same code the app reads cards with, so the portal and the app share
 // one definition of an UZI certificate and one path builder; a vendor may pass its own.
 import { ValidatorError, type ValidatorErrorCode } from './errors';
 import type { UziHolder } from '@zorgid/uzi';

@@ -14,7 +14,7 @@ export const PROTOCOL_ERROR_KINDS = {
   ERR_SMARTCARD_CA_NOT_CONFIGURED: 'fatal',
   ERR_SMARTCARD_NOT_FOUND: 'fatal',
   ERR_SMARTCARD_STATUS_CONFLICT: 'fatal',
-  // Handoff token validation (portal/validator, handoff-protocol.md §5, in check order)
+  // Handoff token validation (@zorgid/validator, handoff-protocol.md §5, in check order)
   ERR_TOKEN_SIZE: 'fatal',
   ERR_TOKEN_SCHEMA: 'fatal',
   ERR_TOKEN_FORMAT_UNKNOWN: 'fatal',
