@@ -166,9 +166,27 @@ export async function userView(deps: AdminDeps, membership: MembershipRecord): P
   };
 }
 
-export async function listUsers(deps: AdminDeps, ura: string, onlyInactive: boolean): Promise<UserView[]> {
-  const views = await Promise.all((await deps.store.listMembers(ura)).map((m) => userView(deps, m)));
-  return onlyInactive ? views.filter((v) => v.inactive) : views;
+/** Users per page of the administration's list (manual §5); the store pages, so the cost is one page. */
+export const USERS_PAGE_SIZE = 50;
+
+export interface UserPage {
+  users: UserView[];
+  /** 1-based */
+  page: number;
+  pageSize: number;
+  total: number;
+}
+
+/** One page of an organisation's users, optionally only the inactive ones or those matching `search`. */
+export async function listUsers(deps: AdminDeps, ura: string, query: { onlyInactive: boolean; search?: string; page?: number }): Promise<UserPage> {
+  const page = Math.max(1, Math.floor(query.page ?? 1));
+  const { members, total } = await deps.store.listMembersPage(ura, {
+    offset: (page - 1) * USERS_PAGE_SIZE,
+    limit: USERS_PAGE_SIZE,
+    ...(query.search ? { search: query.search } : {}),
+    ...(query.onlyInactive ? { lastUseBefore: deps.clock() - INACTIVE_AFTER_MS } : {}),
+  });
+  return { users: await Promise.all(members.map((m) => userView(deps, m))), page, pageSize: USERS_PAGE_SIZE, total };
 }
 
 // ---- operations ----------------------------------------------------------------------------------

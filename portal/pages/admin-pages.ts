@@ -2,7 +2,7 @@
 // status, certificates, roles, attributes and membership, the forms, the QR pop-up shown once, and
 // the guided lost-PIN flow. Errors stand beside their field (aria-describedby), as on the other pages.
 import type { ErrorCode } from '../errors';
-import type { LostPinStep, UserStatus, UserView } from '../admin';
+import type { LostPinStep, UserPage, UserStatus, UserView } from '../admin';
 import { ATTRIBUTE_TYPES, BLOCK_REASONS, type PortalRole, type SmartcardRecord } from '../store/store';
 import { html, page, raw, type Html } from './layout';
 import { field, type FieldErrors } from './organisation-pages';
@@ -67,23 +67,41 @@ export function adminHomePage(input: { name: string; organisations: Array<OrgRef
   );
 }
 
-export function usersPage(input: { org: OrgRef; role: PortalRole; users: UserView[]; inactiveOnly: boolean; smartcards?: readonly SmartcardRecord[]; notice?: string | null }): string {
+/** The search form and "Pagina x van y" with links that keep the search and the inactive filter. */
+function userListNavigation(input: { org: OrgRef; list: UserPage; search: string; inactiveOnly: boolean }) {
+  const { list } = input;
+  const pages = Math.max(1, Math.ceil(list.total / list.pageSize));
+  const link = (n: number) => {
+    const q = new URLSearchParams({ ...(input.inactiveOnly ? { inactief: 'ja' } : {}), ...(input.search ? { zoek: input.search } : {}), pagina: String(n) });
+    return `/beheer/organisaties/${input.org.ura}/gebruikers?${q.toString()}`;
+  };
+  return html`<form method="get" class="search" role="search">
+${input.inactiveOnly ? html`<input type="hidden" name="inactief" value="ja">` : raw('')}<label for="zoek">Zoek op naam, ZORG-ID ID of UZI-nummer</label>
+<input id="zoek" name="zoek" type="search" maxlength="100" value="${input.search}"> <button type="submit">Zoeken</button>
+</form>
+<p class="hint" id="users-count">${String(list.total)} gebruiker${list.total === 1 ? '' : 's'}${input.search ? html` voor “${input.search}”` : raw('')} · pagina ${String(list.page)} van ${String(pages)}</p>
+<nav class="pager" aria-label="Pagina's">${list.page > 1 ? html`<a rel="prev" href="${link(list.page - 1)}">← Vorige</a>` : raw('')} ${list.page < pages ? html`<a rel="next" href="${link(list.page + 1)}">Volgende →</a>` : raw('')}</nav>`;
+}
+
+export function usersPage(input: { org: OrgRef; role: PortalRole; list: UserPage; search: string; inactiveOnly: boolean; smartcards?: readonly SmartcardRecord[]; notice?: string | null }): string {
   const title = input.inactiveOnly ? 'Inactieve gebruikers' : 'Alle gebruikers';
+  const users = input.list.users;
   return page(
     `${title} · ${input.org.name}`,
     html`<p><a href="/beheer">← Beheer</a></p>
 <h1>${title} van ${input.org.name}</h1>
 ${notice(input.notice ?? null)}
 ${input.inactiveOnly ? html`<p class="hint">Gebruikers die meer dan vier weken geen gebruik hebben gemaakt van ZORG-ID.</p>` : raw('')}
+${userListNavigation(input)}
 <table class="list" id="users">
 <thead><tr><th>Naam</th><th>ZORG-ID ID</th><th>Rol</th><th>Status</th><th>Laatst gebruikt</th><th></th></tr></thead>
 <tbody>${
-      input.users.length
-        ? input.users.map(
+      users.length
+        ? users.map(
             (u) =>
               html`<tr data-person="${u.person.id}"><td data-field="name">${u.person.name}</td><td>${u.person.id}</td><td data-field="role">${u.membership.role}</td><td data-field="status">${STATUS_TEXT[u.status]}${u.inactive ? ' · inactief' : ''}</td><td>${when(u.person.lastUsedAt)}</td><td><a href="${userUrl(input.org.ura, u.person.id)}">Beheer</a></td></tr>`,
           )
-        : html`<tr><td colspan="6">Geen gebruikers.</td></tr>`
+        : html`<tr><td colspan="6">${input.search ? 'Geen gebruikers gevonden.' : 'Geen gebruikers.'}</td></tr>`
     }</tbody></table>
 <p><a class="button primary" href="/beheer/gebruikers/nieuw?organisatie=${input.org.ura}">+ Nieuwe gebruiker</a> <a class="button" href="/beheer/gebruikers/bestaand?organisatie=${input.org.ura}">+ Bestaande gebruiker</a></p>
 ${input.inactiveOnly ? raw('') : smartcardSection({ cards: input.smartcards ?? [], boxed: false, empty: 'Geen ZORG-ID Smartcards bij deze organisatie.' })}`,

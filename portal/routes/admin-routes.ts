@@ -2,7 +2,7 @@
 // Every route runs the gate of admin-gate.ts and only then parses input and calls the operation from
 // admin.ts. Here: the overview, an organisation's users, registering a user (§4) and adding an
 // existing one (§8.1); one user in admin-user-routes.ts, the QR's delivery in admin-enrolment-routes.ts.
-import type { z } from 'zod';
+import { z } from 'zod';
 import { addExistingUser, listUsers, registerUser, userView, type Actor, type AdminAction } from '../admin';
 import { addExistingSchema, registerUserSchema } from '../admin-input';
 import { fieldErrors } from '../organisation';
@@ -33,15 +33,25 @@ async function overview(ctx: RouteContext, c: PortalContext) {
   return c.html(adminHomePage({ name: actor.name, organisations }));
 }
 
+// ?pagina=N&zoek=… on the list; anything else there is ignored rather than refused (a stale link still opens page 1).
+const listQuerySchema = z.object({
+  pagina: z.coerce.number().int().min(1).max(100_000).catch(1),
+  zoek: z.string().trim().max(100).optional().catch(undefined),
+});
+
 async function organisationUsers(ctx: RouteContext, c: PortalContext) {
   const inactive = c.req.query('inactief') === 'ja';
   const g = await gate(ctx, c, inactive ? 'users.inactive' : 'users.list', c.req.param('ura') ?? '');
   if (g instanceof Response) return g;
-  const users = await listUsers(adminDeps(ctx), g.ura, inactive);
-  if (isApi(c)) return c.json({ organisation: g.org, inactiveOnly: inactive, users: users.map(userWire) });
+  const q = listQuerySchema.parse({ pagina: c.req.query('pagina') ?? 1, zoek: c.req.query('zoek') });
+  const search = q.zoek || undefined;
+  const list = await listUsers(adminDeps(ctx), g.ura, { onlyInactive: inactive, page: q.pagina, ...(search ? { search } : {}) });
+  if (isApi(c)) {
+    return c.json({ organisation: g.org, inactiveOnly: inactive, users: list.users.map(userWire), page: list.page, pageSize: list.pageSize, total: list.total });
+  }
   // The organisation's Smartcard accounts, also those of employees without a ZORG-ID person (seed 003).
   const smartcards = inactive ? [] : await ctx.store.listSmartcards(g.ura);
-  return c.html(usersPage({ org: g.org, role: g.role, users, inactiveOnly: inactive, smartcards, notice: noticeOf(c) }));
+  return c.html(usersPage({ org: g.org, role: g.role, list, search: search ?? '', inactiveOnly: inactive, smartcards, notice: noticeOf(c) }));
 }
 
 async function registerForm(ctx: RouteContext, c: PortalContext) {

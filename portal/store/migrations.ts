@@ -200,6 +200,9 @@ export const MIGRATIONS: readonly string[] = [
   // phone must send back; one wrong code voids the QR. Older QR codes have none and cannot be confirmed.
   `ALTER TABLE login_qr ADD COLUMN confirm_code TEXT;
    ALTER TABLE login_qr ADD COLUMN voided_at INTEGER;`,
+  // 7: scale (issue 16): an organisation's member list is paged in the order members joined; the
+  // index serves that order without sorting the organisation's whole list for every page.
+  `CREATE INDEX person_memberships_ura_joined ON person_memberships(ura, created_at, person_id);`,
 ];
 
 export function migrate(db: Database.Database): number {

@@ -265,6 +265,14 @@ export interface AuditRecord extends Required<AuditEntry> {
   seq: number;
 }
 
+/** A page of members: `search` matches the name (case-insensitive part), the ZORG-ID ID or the UZI number; `lastUseBefore` keeps members not seen since then. */
+export interface MemberQuery {
+  offset: number;
+  limit: number;
+  search?: string;
+  lastUseBefore?: number;
+}
+
 export interface PortalStore {
   createHandoff(record: HandoffRecord): Promise<void>;
   getHandoff(id: string): Promise<HandoffRecord | null>;
@@ -337,6 +345,8 @@ export interface PortalStore {
   listMobileIdsOfPerson(personId: string): Promise<MobileIdRecord[]>;
   getMembership(personId: string, ura: string): Promise<MembershipRecord | null>;
   listMembers(ura: string): Promise<MembershipRecord[]>;
+  /** One page of an organisation's members in the order they joined, and how many matched in all. */
+  listMembersPage(ura: string, query: MemberQuery): Promise<{ members: MembershipRecord[]; total: number }>;
   /** Insert or change the role. */
   putMembership(m: MembershipRecord): Promise<void>;
   /** Ends the membership and removes its local attributes in one transaction; false if there was none. */
