@@ -57,7 +57,7 @@ export interface LoopbackListener {
 
 export async function startLoopbackListener(options: LoopbackListenerOptions): Promise<LoopbackListener> {
   const headersTimeoutMs = options.headersTimeoutMs ?? 5_000;
-  const peerUsers = options.peerUsers === undefined ? peerUserLookup() : options.peerUsers;
+  const peerUsers = options.peerUsers === undefined ? await peerUserLookup() : options.peerUsers;
   const ports = [options.port ?? DEFAULT_LOOPBACK_PORT, ...(options.fallbackPorts ?? FALLBACK_LISTENER_PORTS)];
   let boundPort = 0;
   const writeAudit = (entry: AuditInput): void => options.audit?.(entry);
@@ -76,16 +76,17 @@ export async function startLoopbackListener(options: LoopbackListenerOptions): P
    * prompt. It is sent on, once, to the listener its own user's app holds, or refused with a page that
    * says so. True when the request was answered here.
    */
-  function answeredOtherUser(req: IncomingMessage, res: ServerResponse, target: string): boolean {
+  async function answeredOtherUser(req: IncomingMessage, res: ServerResponse, target: string): Promise<boolean> {
     if (!peerUsers) return false;
-    const owner = peerUsers.ownerOf({ remotePort: req.socket.remotePort ?? 0, localPort: boundPort });
+    // A lookup that fails says nothing: the request goes on as on a single-user machine.
+    const owner = await peerUsers.ownerOf({ remotePort: req.socket.remotePort ?? 0, localPort: boundPort }).catch(() => null);
     if (owner === null || owner === peerUsers.self) return false;
     try {
       writeAudit({ flow: 'loopback', step: 'navigate', outcome: 'refused', code: 'ERR_HANDOFF_OTHER_USER' });
     } catch {
       // The refusal stands whether or not it could be logged.
     }
-    const theirs = peerUsers.listenerOf(owner, ports);
+    const theirs = await peerUsers.listenerOf(owner, ports).catch(() => null);
     if (theirs !== null && theirs !== boundPort && target.startsWith('/handoff?')) {
       res.writeHead(307, { ...BASE_HEADERS, Location: `http://${LOOPBACK_HOST}:${theirs}${target}`, 'Content-Length': '0', Connection: 'close' });
       res.end();
@@ -96,13 +97,20 @@ export async function startLoopbackListener(options: LoopbackListenerOptions): P
   }
 
   function handle(req: IncomingMessage, res: ServerResponse): void {
+    void serve(req, res).catch(() => {
+      if (!res.headersSent) sendPage(res, 500, 'ERR_INTERNAL');
+      else res.destroy();
+    });
+  }
+
+  async function serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
     // DNS rebinding: a page on evil.example that resolves to 127.0.0.1 sends Host: evil.example.
     const hosts = req.headersDistinct.host;
     if (!hosts || hosts.length !== 1 || hosts[0] !== `${LOOPBACK_HOST}:${boundPort}`) {
       return sendPage(res, 403, 'ERR_HANDOFF_HOST_FORBIDDEN', { Connection: 'close' });
     }
     const target = req.url ?? '';
-    if (answeredOtherUser(req, res, target)) return;
+    if (await answeredOtherUser(req, res, target)) return;
     // Origin-form only ("/path?query"); absolute-form and "//host" are not something a browser sends here.
     if (!target.startsWith('/') || target.startsWith('//')) return sendPage(res, 404, 'ERR_HANDOFF_PATH_UNKNOWN');
     const url = new URL(target, `http://${LOOPBACK_HOST}:${boundPort}`);
@@ -125,10 +133,7 @@ export async function startLoopbackListener(options: LoopbackListenerOptions): P
       res.end(body);
       return;
     }
-    void route.handle(req, res, url).catch(() => {
-      if (!res.headersSent) sendPage(res, 500, 'ERR_INTERNAL');
-      else res.destroy();
-    });
+    await route.handle(req, res, url);
   }
 
   const server = createLoopbackServer(handle, { headersTimeoutMs, maxConnections: options.maxConnections ?? 64 });

@@ -6,34 +6,37 @@
 //
 // Linux: /proc/net/tcp lists every IPv4 TCP socket of the machine with its owner's uid, so the peer of
 // 127.0.0.1:<ours> ← 127.0.0.1:<theirs> is the socket whose local address is 127.0.0.1:<theirs>.
-// Windows (GetExtendedTcpTable → owning process → session) and macOS (proc_pidinfo) need a native
-// call; there `peerUserLookup()` returns null and the listener behaves as on a single-user machine.
+// Windows and macOS ask netstat + tasklist and lsof (peer-user-os.ts). Where none of this is
+// available `peerUserLookup()` gives null, and a lookup that fails gives "unknown": then the listener
+// behaves as on a single-user machine, as it did before this check existed.
 import { readFileSync } from 'node:fs';
+import { macPeerUsers, runCommand, windowsPeerUsers, type RunCommand } from './peer-user-os';
 
 export interface PeerUsers {
   /** The OS user this app runs as. */
   self: number;
   /** Owner of the socket at the other end of a loopback connection; null when the OS does not say. */
-  ownerOf(peer: { remotePort: number; localPort: number }): number | null;
+  ownerOf(peer: { remotePort: number; localPort: number }): Promise<number | null>;
   /** The port among `ports` on which `user` has a loopback listener, if any. */
-  listenerOf(user: number, ports: readonly number[]): number | null;
+  listenerOf(user: number, ports: readonly number[]): Promise<number | null>;
 }
 
-interface TcpEntry {
+/** One TCP socket as the OS lists it; `owner` is a uid (Linux, macOS) or a session (Windows). */
+export interface PeerSocket {
   localPort: number;
   remotePort: number;
   loopbackLocal: boolean;
   loopbackRemote: boolean;
   listening: boolean;
-  uid: number;
+  owner: number;
 }
 
 const LOOPBACK_HEX = '0100007F'; // 127.0.0.1, as /proc/net/tcp writes it on little-endian machines
 const TCP_LISTEN = '0A';
 
 /** Parses /proc/net/tcp (the header line and malformed lines are skipped). */
-export function parseProcNetTcp(text: string): TcpEntry[] {
-  const entries: TcpEntry[] = [];
+export function parseProcNetTcp(text: string): PeerSocket[] {
+  const entries: PeerSocket[] = [];
   for (const line of text.split('\n').slice(1)) {
     const f = line.trim().split(/\s+/);
     if (f.length < 8) continue;
@@ -47,7 +50,7 @@ export function parseProcNetTcp(text: string): TcpEntry[] {
       loopbackLocal: lh === LOOPBACK_HEX,
       loopbackRemote: rh === LOOPBACK_HEX,
       listening: state === TCP_LISTEN,
-      uid: Number(uid),
+      owner: Number(uid),
     });
   }
   return entries;
@@ -56,24 +59,27 @@ export function parseProcNetTcp(text: string): TcpEntry[] {
 export function linuxPeerUsers(self: number, read: () => string = () => readFileSync('/proc/net/tcp', 'utf8')): PeerUsers {
   return {
     self,
-    ownerOf({ remotePort, localPort }) {
+    async ownerOf({ remotePort, localPort }) {
       const hit = parseProcNetTcp(read()).find((e) => e.loopbackLocal && e.loopbackRemote && e.localPort === remotePort && e.remotePort === localPort);
-      return hit ? hit.uid : null;
+      return hit ? hit.owner : null;
     },
-    listenerOf(user, ports) {
-      const listening = parseProcNetTcp(read()).filter((e) => e.listening && e.loopbackLocal && e.uid === user);
+    async listenerOf(user, ports) {
+      const listening = parseProcNetTcp(read()).filter((e) => e.listening && e.loopbackLocal && e.owner === user);
       return ports.find((p) => listening.some((e) => e.localPort === p)) ?? null;
     },
   };
 }
 
 /** This platform's lookup, or null where the OS does not tell (see the header). */
-export function peerUserLookup(platform: NodeJS.Platform = process.platform): PeerUsers | null {
-  if (platform !== 'linux' || typeof process.getuid !== 'function') return null;
+export async function peerUserLookup(platform: NodeJS.Platform = process.platform, run: RunCommand = runCommand): Promise<PeerUsers | null> {
   try {
+    if (platform === 'win32') return await windowsPeerUsers(run);
+    if (typeof process.getuid !== 'function') return null;
+    if (platform === 'darwin') return macPeerUsers(run, process.getuid());
+    if (platform !== 'linux') return null;
     readFileSync('/proc/net/tcp', 'utf8');
+    return linuxPeerUsers(process.getuid());
   } catch {
     return null;
   }
-  return linuxPeerUsers(process.getuid());
 }
