@@ -668,6 +668,19 @@ export const ERROR_MESSAGES: Record<ErrorCode, Record<Language, string>> = {
     nl: 'Er ging iets onverwacht mis in de app. Probeer het opnieuw; blijft dit gebeuren, neem contact op met support en noem de foutcode.',
     en: 'Something unexpected went wrong in the app. Please try again; if it keeps happening, contact support and mention the error code.',
   },
+  // Managed workstation policy (issue 14)
+  ERR_POLICY_INVALID: {
+    nl: 'Het beleid dat uw organisatie voor deze computer heeft ingesteld, bevat een ongeldige waarde (zie "Instelling" en "Waar"). Zolang dat zo is, vertrouwt ZORG-ID Desktop geen enkel portaal. Vraag uw ICT-afdeling deze waarde te herstellen.',
+    en: 'The policy your organisation set for this computer contains an invalid value (see "Setting" and "Where"). Until it is fixed, ZORG-ID Desktop trusts no portal. Ask your IT department to fix this value.',
+  },
+  ERR_POLICY_UNKNOWN_KEY: {
+    nl: 'Het beleid van uw organisatie bevat een instelling die deze versie van ZORG-ID Desktop niet kent; die wordt niet gebruikt. Vraag uw ICT-afdeling de naam te controleren.',
+    en: 'Your organisation’s policy contains a setting this version of ZORG-ID Desktop does not know; it is not used. Ask your IT department to check the name.',
+  },
+  ERR_SETTINGS_LOCKED: {
+    nl: 'Deze instelling is ingesteld door uw organisatie en kan hier niet worden gewijzigd. Neem contact op met uw ICT-afdeling.',
+    en: 'This setting is set by your organisation and cannot be changed here. Contact your IT department.',
+  },
 };
 
 export function errorMessage(code: ErrorCode, lang: Language = 'nl'): string {

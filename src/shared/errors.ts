@@ -184,6 +184,10 @@ export const ERROR_KINDS = {
   ERR_APP_NATIVE_MODULE: 'fatal',
   ERR_APP_START_FAILED: 'fatal',
   ERR_INTERNAL: 'fatal',
+  // Managed workstation policy (issue 14)
+  ERR_POLICY_INVALID: 'fatal',
+  ERR_POLICY_UNKNOWN_KEY: 'cancel',
+  ERR_SETTINGS_LOCKED: 'cancel',
 } as const satisfies Record<string, ErrorKind>;
 
 export type ErrorCode = keyof typeof ERROR_KINDS;

@@ -16,6 +16,3 @@ export function isPortalOrigin(value: string): boolean {
 }
 
 export const PortalOriginSchema = z.string().min(1).max(255).refine(isPortalOrigin, 'portal origin (https, or http://127.0.0.1)');
-
-/** The reference portal as `npm start` runs it (portal/server.ts DEFAULT_PORTAL_PORT). */
-export const REFERENCE_PORTAL_ORIGIN = 'http://127.0.0.1:24780';
