@@ -51,6 +51,8 @@ export interface PolicyNotice {
 
 export interface SettingsView extends Settings {
   effective: EffectiveSettings;
+  /** The portals the person added themselves (what settings:set `portalAllowlist` replaces). */
+  userPortalAllowlist: string[];
   policy: {
     /** ERR_POLICY_INVALID (detail {key, source}) when a policy value is damaged: the app then trusts no portal. */
     error: SerializedError | null;

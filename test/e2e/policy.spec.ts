@@ -67,3 +67,20 @@ test.describe('a damaged policy', () => {
     await page.screenshot({ path: join(DOC_SHOTS, 'policy-invalid.png'), fullPage: true });
   });
 });
+
+test.describe('a policy that lets people add portals', () => {
+  const dir = policyDir({ AllowedPortalOrigins: ['https://portaal.zorgid.nl'], AllowUserPortalOrigins: true });
+  test.use({ previewArgs: ['--policy-dir', dir] });
+
+  test('the person adds a portal beside the organisation’s; a plain-http one is refused', async ({ page, preview }) => {
+    await page.goto(preview.url);
+    await page.getByRole('button', { name: 'Instellingen', exact: true }).click();
+    const field = page.getByLabel('Eigen portalen');
+    await field.fill('http://portaal.eigen.example');
+    await page.getByRole('button', { name: 'Opslaan' }).last().click();
+    await expect(page.getByRole('alert')).toContainText('ERR_SETTINGS_INVALID');
+    await field.fill('https://portaal.eigen.example');
+    await page.getByRole('button', { name: 'Opslaan' }).last().click();
+    await expect(page.locator('[data-setting="portalAllowlist"]')).toContainText('https://portaal.zorgid.nl, https://portaal.eigen.example');
+  });
+});

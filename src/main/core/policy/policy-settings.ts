@@ -28,6 +28,7 @@ export function buildSettingsView(policy: PartialPolicy, user: AppSettings): Set
     language: effective.language.value,
     pkcs11ModulePath: effective.pkcs11ModulePath.value,
     effective,
+    userPortalAllowlist: user.portalAllowlist,
     policy: { error: policyError(policy), unknown: policy.unknown, sources: policy.sources },
   };
 }

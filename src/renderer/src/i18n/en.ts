@@ -87,6 +87,8 @@ export const en: Record<MessageKey, string> = {
   // Managed workstation policy (issue 14)
   'policy.locked': 'Set by your organisation',
   'policy.lockedHint': 'Your organisation has fixed this; you cannot change it here.',
+  'policy.ownPortals': 'Your own portals',
+  'policy.ownPortalsHint': 'Portals you trust yourself, one per line, for example https://portaal.zorgid.nl. https only (no path).',
   'policy.source.policy': 'Set by your organisation',
   'policy.source.user': 'Set by you',
   'policy.source.default': 'Default',

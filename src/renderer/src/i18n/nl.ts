@@ -86,6 +86,8 @@ export const nl = {
   // Managed workstation policy (issue 14)
   'policy.locked': 'Ingesteld door uw organisatie',
   'policy.lockedHint': 'Uw organisatie heeft dit vastgelegd; u kunt het hier niet wijzigen.',
+  'policy.ownPortals': 'Eigen portalen',
+  'policy.ownPortalsHint': 'Portalen die u zelf vertrouwt, één per regel, bijvoorbeeld https://portaal.zorgid.nl. Alleen https (zonder pad).',
   'policy.source.policy': 'Ingesteld door uw organisatie',
   'policy.source.user': 'Door u ingesteld',
   'policy.source.default': 'Standaard',

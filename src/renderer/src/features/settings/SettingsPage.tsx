@@ -5,6 +5,7 @@ import { ErrorNotice } from '../../components/ErrorNotice';
 import { useT } from '../../i18n';
 import { useSettingsStore } from '../../stores/settings-store';
 import { PolicyErrorScreen, PolicyNotices } from './PolicyErrorScreen';
+import { OwnPortalsForm } from './OwnPortalsForm';
 import { PolicyOverview, SourceBadge } from './PolicyOverview';
 
 // The SafeSign search list the card host uses when no path is set (uzi-domain.md).
@@ -115,6 +116,7 @@ export function SettingsPage() {
         </div>
       </form>
       {error && <ErrorNotice error={error} />}
+      <OwnPortalsForm view={settings} />
       <PolicyOverview view={settings} />
     </>
   );
