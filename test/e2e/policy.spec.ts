@@ -4,6 +4,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { expect, invokeInPage, test } from './fixtures';
+import { noViolations } from './lab-app';
 
 const DOC_SHOTS = resolve(import.meta.dirname, '../../docs/screenshots');
 
@@ -45,6 +46,7 @@ test.describe('a locked policy', () => {
       ok: false,
       error: { code: 'ERR_SETTINGS_LOCKED', kind: 'cancel', detail: { key: 'portalAllowlist' } },
     });
+    await noViolations(page, 'settings with policy');
     await page.screenshot({ path: join(DOC_SHOTS, 'policy-settings-locked.png'), fullPage: true });
   });
 });
@@ -64,6 +66,7 @@ test.describe('a damaged policy', () => {
     expect(preview.stderr()).toContain('ERR_POLICY_INVALID key=AllowedPortalOrigins');
     const view = (await invokeInPage(page, 'settings:get')) as { value: { effective: { portalAllowlist: unknown } } };
     expect(view.value.effective.portalAllowlist).toMatchObject({ value: [], locked: true });
+    await noViolations(page, 'invalid policy');
     await page.screenshot({ path: join(DOC_SHOTS, 'policy-invalid.png'), fullPage: true });
   });
 });
