@@ -89,6 +89,8 @@ describe('Windows policy (reg query output)', () => {
       throw new Error('spawn reg ENOENT');
     };
     expect(policyError(await readWindowsPolicy(broken))).toMatchObject({ code: 'ERR_POLICY_INVALID', detail: { key: '*', source: HKCU } });
+    // The unnamed default value of the key (as a Dutch Windows prints it) is no policy.
+    expect(windowsPolicyFromRegQuery(`\r\n${HKLM}\r\n    (Standaard)    REG_SZ    \r\n\r\n`, HKLM)).toMatchObject({ invalid: [], unknown: [] });
     const binary = windowsPolicyFromRegQuery(`\r\n${HKLM}\r\n    DiagnosticsAllowed    REG_BINARY    01\r\n\r\n`, HKLM);
     expect(binary.invalid).toMatchObject([{ key: 'DiagnosticsAllowed' }]);
   });

@@ -64,7 +64,10 @@ export function windowsPolicyFromRegQuery(output: string, rootKey: string): Part
   for (const [path, values] of keys) {
     const lower = path.toLowerCase();
     if (lower === rootLower) {
-      for (const value of values) entries.push({ name: value.name, value: regData(value), origin: `${path}\\${value.name}` });
+      // The key's unnamed default value prints as "(Default)" / "(Standaard)" (OS language): no policy.
+      for (const value of values.filter((v) => !/^\(.*\)$/.test(v.name))) {
+        entries.push({ name: value.name, value: regData(value), origin: `${path}\\${value.name}` });
+      }
     } else if (lower.startsWith(`${rootLower}\\`)) {
       const name = path.slice(rootKey.length + 1);
       // A list: values named 1, 2, 3 … (ADMX <list>), taken in numeric order.
