@@ -57,7 +57,7 @@ export function readLinuxPolicy(root: string): Promise<PartialPolicy> {
   return readPolicyDir(join(root, LINUX_POLICY_DIR));
 }
 
-/** One policy folder: its policy.json, then policy.d/*.json (the preview's ZORGID_POLICY_DIR too). */
+/** One policy folder: its policy.json, then policy.d/*.json (also the preview's test folder). */
 export async function readPolicyDir(dir: string): Promise<PartialPolicy> {
   const files = [join(dir, 'policy.json'), ...(await dropInFiles(join(dir, 'policy.d')))];
   const parts: PartialPolicy[] = [];
