@@ -6,7 +6,8 @@
 //   otherwise the in-process demo card (decided in src/main/card-backend.ts).
 // `npm run app` (= --real): real readers only, never a demo card.
 //   --demo also starts the reference ZORG-ID Portaal (portal/) on http://127.0.0.1:24780, trusting the
-//   card lab's TEST PKI, its SQLite in a temp folder; the app allows that origin for this run.
+//   card lab's TEST PKI, its SQLite in a temp folder; the app allows that origin for this run only
+//   (ZORGID_PORTAL_URL): the installed app's default allowlist trusts no portal (docs/policy.md).
 // Options: --port <n> (preview), --no-open (do not start a browser), --no-portal.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, statSync } from 'node:fs';
@@ -68,8 +69,9 @@ const PORTAL_PORT = 24780;
 
 /**
  * The reference ZORG-ID Portaal beside the demo (never beside `npm run app`: real readers talk to real
- * portals). A fixed port, because the app's default allowlist names http://127.0.0.1:24780; its data
- * in a fresh temp folder, so every demo starts with no users and no sessions.
+ * portals). A fixed port, so the printed address stays the same from run to run; the app is told it
+ * through ZORGID_PORTAL_URL (its default allowlist is empty). Its data in a fresh temp folder, so every
+ * demo starts with no users and no sessions.
  */
 async function startReferencePortal() {
   if (mode !== 'demo' || args.includes('--no-portal')) return null;

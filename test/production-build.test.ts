@@ -42,7 +42,9 @@ const holders = Object.values(CARD_DEFS).flatMap((c) => (c.holder ? [c.holder.co
 const testCaSubjects = CA_DEFS.map((ca) => ca.commonName).filter((cn) => cn.startsWith('TEST '));
 /** Code that exists only for the demo, the card lab and the browser preview. */
 const codeMarkers = ['startCardLabDemo', 'createDemoCardService', 'loadDemoCards', 'installPreviewBridge', '/api/invoke', 'zorgid-card-lab', 'BEGIN PRIVATE KEY', 'BEGIN CERTIFICATE'];
-const markers = [...new Set([...holders, ...testCaSubjects])].flatMap(forms).concat(codeMarkers);
+// The reference portal is passed by npm start for one run; the preview's policy folder switch is for tests (issue 14).
+const policyMarkers = ['127.0.0.1:24780', 'ZORGID_POLICY_DIR', '--policy-dir'];
+const markers = [...new Set([...holders, ...testCaSubjects])].flatMap(forms).concat(codeMarkers, policyMarkers);
 
 function findings(outDir: string): string[] {
   return files(outDir).flatMap((file) => {

@@ -4,13 +4,14 @@ import type { AppInfo, ContractHandlers } from '../shared/contract';
 import { AppError } from '../shared/errors';
 import type { CardService } from './core/card/card-port';
 import type { DemoControls } from './core/demo/demo-card-service';
-import type { SettingsStore } from './core/settings';
+import type { SettingsService } from './core/policy/policy-settings';
 import type { SmartcardHandlers } from './core/enrol/smartcard-screen';
 import type { HandoffHandlers } from './handoff-setup';
 
 export interface HandlerDeps {
   card: CardService;
-  settings: SettingsStore;
+  /** The person's settings under the machine's policy (core/policy/policy-settings.ts). */
+  settings: SettingsService;
   info: AppInfo;
   /** Present only in demo mode; `npm run app` passes null and the demo channels refuse. */
   demo: DemoControls | null;

@@ -22,6 +22,8 @@ export interface HandoffSetupOptions {
   port?: number;
   /** Portals allowed for this run only (npm start's reference portal, tests), never stored. */
   extraPortals?: readonly string[];
+  /** The portals trusted, asked at each handoff (policy-setup.ts); replaces stored list + extraPortals. */
+  allowlist?: () => readonly string[];
   /** Brings the app window to the front when a portal asks something. */
   focus: () => void;
   log: (line: string) => void;
@@ -51,7 +53,7 @@ export function handoffHandlers(ui: HandoffUi): HandoffHandlers {
 export async function setupHandoff(options: HandoffSetupOptions): Promise<HandoffSetup> {
   const { store, card, clock, log } = options;
   const extra = options.extraPortals ?? [];
-  const allowlist = (): readonly string[] => [...store.getSettings().portalAllowlist, ...extra];
+  const allowlist = options.allowlist ?? ((): readonly string[] => [...store.getSettings().portalAllowlist, ...extra]);
   const audit = (entry: AuditInput): void => {
     store.appendAudit(entry);
   };

@@ -5,6 +5,7 @@
 //                        production build (electron.vite.config.ts), so the bundler drops the demo code
 //                        and no environment variable can switch the installed app into demo mode.
 import { randomBytes } from 'node:crypto';
+import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { app, dialog, type BrowserWindow } from 'electron';
@@ -14,6 +15,9 @@ import { electronCardHost } from './card-host-electron';
 import type { AppStore } from './core/store';
 import { createHandlers } from './handlers';
 import { handoffHandlers, setupHandoff, type HandoffSetup } from './handoff-setup';
+import { execCommandPort, linuxPolicyDirs, readPolicy } from './core/policy';
+import { setupPolicy } from './policy-setup';
+import type { SettingsView } from '../shared/settings-view';
 import { setupSmartcard } from './smartcard-setup';
 import { registerIpc } from './ipc/register';
 import { linkFromArgv, setupProtocol, setupSingleInstance } from './protocol';
@@ -36,6 +40,12 @@ let backend: CardBackend | null = null;
 let store: AppStore | null = null;
 let handoff: HandoffSetup | null = null;
 const cleanups: (() => void)[] = [];
+
+/** StartWithSession from policy: the OS login item follows it; without policy the app leaves it alone. */
+function applyLoginItem(view: SettingsView): void {
+  const start = view.effective.startWithSession;
+  if (start.source === 'policy' && process.platform !== 'linux') app.setLoginItemSettings({ openAtLogin: start.value });
+}
 
 /** Hook for the handoff issue: a zorgid:// link (portal login) arrives here. */
 function onLink(url: URL): void {
@@ -60,9 +70,20 @@ async function main(): Promise<void> {
 
   // Loaded here, not at the top: a native module that fails to load (better-sqlite3 built for another
   // ABI) then reaches the catch below and its dialog, instead of Electron's stack trace.
-  const { openAppStore, sqliteSettings } = await import('./core/store');
+  const { openAppStore } = await import('./core/store');
   store = openAppStore({ path: join(app.getPath('userData'), 'zorgid-desktop.sqlite'), clock: Date.now });
-  const settings = sqliteSettings(store);
+  // Machine-wide policy (issue 14) before any setting is used: it wins over the person's settings.
+  const policy = await setupPolicy({
+    store,
+    read: () => readPolicy({ platform: process.platform, root: '/', user: userInfo().username, run: execCommandPort() }),
+    watchDirs: process.platform === 'linux' ? linuxPolicyDirs('/') : [],
+    pollMs: 60_000,
+    log,
+    onChange: applyLoginItem,
+  });
+  cleanups.push(policy.close);
+  const settings = policy.settings;
+  applyLoginItem(settings.view());
   const mode = __ZORGID_DEMO__ && process.env.ZORGID_MODE === 'demo' ? 'demo' : 'real';
   backend = await startCardBackend(mode, {
     clock: Date.now,
@@ -82,7 +103,8 @@ async function main(): Promise<void> {
     clock: Date.now,
     rng: (n) => new Uint8Array(randomBytes(n)),
     appVersion: info.version,
-    extraPortals: runPortals,
+    allowlist: () => policy.portals(runPortals),
+    port: settings.view().effective.loopbackPort.value,
     focus: () => (win ? focusWindow(win) : (win = createMainWindow(paths))),
     log,
   });
@@ -91,7 +113,7 @@ async function main(): Promise<void> {
   const smartcard = setupSmartcard({
     card,
     pinAuthority: backend.smartcardPinAuthority,
-    portals: () => [...runPortals, ...appStore.getSettings().portalAllowlist],
+    portals: () => policy.portals(runPortals),
     audit: (entry) => void appStore.appendAudit(entry),
     appVersion: info.version,
     log,

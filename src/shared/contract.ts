@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { DEMO_CARDS, type AppInfo, type Channel, type DemoScenario, type EventName, type HandoffView, type SmartcardView } from './channels';
 import type { CardEvent, CardReading, ReaderState } from './domain';
 import type { Result } from './errors';
-import { SettingsPatchInputSchema, type Settings } from './settings';
+import { SettingsSetInputSchema, type SettingsView } from './settings-view';
 
 export { CHANNELS, EVENTS, isChannel, isEventName, DEMO_CARDS, DEFAULT_DEMO_SCENARIO, type Channel, type EventName, type AppInfo, type DemoCardKey, type DemoScenario, type HandoffRequestInfo, type HandoffView, SMARTCARD_SCREEN_STEPS, type SmartcardScreenStep, type SmartcardStepState, type SmartcardView } from './channels';
 
@@ -22,8 +22,9 @@ export const CONTRACT = {
   'app:info': channel<AppInfo>()(noInput),
   'card:readers': channel<ReaderState[]>()(noInput),
   'card:read': channel<CardReading>()(z.strictObject({ reader: z.string().min(1).max(200) })),
-  'settings:get': channel<Settings>()(noInput),
-  'settings:set': channel<Settings>()(SettingsPatchInputSchema),
+  // The effective settings under the machine's policy, with their sources (issue 14).
+  'settings:get': channel<SettingsView>()(noInput),
+  'settings:set': channel<SettingsView>()(SettingsSetInputSchema),
   'demo:insert': channel<null>()(z.strictObject({ card: z.enum(DEMO_CARDS), reader: readerIndex.optional(), fresh: z.boolean().optional() })),
   'demo:remove': channel<null>()(z.strictObject({ reader: readerIndex.optional() })),
   'demo:scenario': channel<DemoScenario>()(

@@ -263,6 +263,19 @@ const APP_ERROR_MESSAGES: ErrorTexts<keyof typeof APP_ERROR_KINDS> = {
     nl: 'ZORG-ID Desktop kon niet starten. Start de app opnieuw; helpt dat niet, neem contact op met uw ICT-afdeling en noem de foutcode.',
     en: 'ZORG-ID Desktop could not start. Restart the app; if that does not help, contact your IT department and give the error code.',
   },
+  // Managed workstation policy (issue 14)
+  ERR_POLICY_INVALID: {
+    nl: 'Het beleid dat uw organisatie voor deze computer heeft ingesteld, bevat een ongeldige waarde (zie "Instelling" en "Waar"). Zolang dat zo is, vertrouwt ZORG-ID Desktop geen enkel portaal. Vraag uw ICT-afdeling deze waarde te herstellen.',
+    en: 'The policy your organisation set for this computer contains an invalid value (see "Setting" and "Where"). Until it is fixed, ZORG-ID Desktop trusts no portal. Ask your IT department to fix this value.',
+  },
+  ERR_POLICY_UNKNOWN_KEY: {
+    nl: 'Het beleid van uw organisatie bevat een instelling die deze versie van ZORG-ID Desktop niet kent; die wordt niet gebruikt. Vraag uw ICT-afdeling de naam te controleren.',
+    en: 'Your organisation’s policy contains a setting this version of ZORG-ID Desktop does not know; it is not used. Ask your IT department to check the name.',
+  },
+  ERR_SETTINGS_LOCKED: {
+    nl: 'Deze instelling is ingesteld door uw organisatie en kan hier niet worden gewijzigd. Neem contact op met uw ICT-afdeling.',
+    en: 'This setting is set by your organisation and cannot be changed here. Contact your IT department.',
+  },
 };
 
 export const ERROR_MESSAGES: ErrorTexts<ErrorCode> = { ...PROTOCOL_ERROR_MESSAGES, ...UZI_ERROR_MESSAGES, ...APP_ERROR_MESSAGES };

@@ -79,6 +79,10 @@ export const APP_ERROR_KINDS = {
   ERR_DEMO_DISABLED: 'fatal',
   ERR_APP_NATIVE_MODULE: 'fatal',
   ERR_APP_START_FAILED: 'fatal',
+  // Managed workstation policy (issue 14)
+  ERR_POLICY_INVALID: 'fatal',
+  ERR_POLICY_UNKNOWN_KEY: 'cancel',
+  ERR_SETTINGS_LOCKED: 'cancel',
 } as const satisfies Record<string, ErrorKind>;
 
 export const ERROR_KINDS = { ...PROTOCOL_ERROR_KINDS, ...UZI_ERROR_KINDS, ...APP_ERROR_KINDS };

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ContractHandlers } from '../../shared/contract';
 import { AppError } from '../../shared/errors';
-import { createMemorySettings } from '../core/settings';
+import { memorySettingsService } from '../core/policy/policy-settings';
 import { createHandlers } from '../handlers';
 import { createDemoCardService } from '../core/demo/demo-card-service';
 import { placeholderDemoCards } from '../core/demo/demo-cards';
@@ -13,7 +13,7 @@ function handlers(demo = true): ContractHandlers {
   const card = createDemoCardService({ cards: placeholderDemoCards(NOW), clock: () => NOW, readDelayMs: 0 });
   return createHandlers({
     card,
-    settings: createMemorySettings(),
+    settings: memorySettingsService(),
     info: { name: 'ZORG-ID Desktop', version: '0.1.0', mode: demo ? 'demo' : 'real', demoBackend: demo ? 'in-process' : null, platform: 'linux' },
     demo: demo ? card : null,
   });
@@ -22,7 +22,7 @@ function handlers(demo = true): ContractHandlers {
 describe('handleInvoke', () => {
   it('answers a known channel with its result', async () => {
     const result = await handleInvoke('settings:get', undefined, { handlers: handlers(), senderVerified: true });
-    expect(result).toEqual({ ok: true, value: { language: 'nl', pkcs11ModulePath: null } });
+    expect(result).toMatchObject({ ok: true, value: { language: 'nl', pkcs11ModulePath: null } });
   });
 
   it('refuses an unknown channel without throwing', async () => {

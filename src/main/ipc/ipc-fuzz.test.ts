@@ -8,7 +8,7 @@ import { isErrorCode } from '../../shared/errors';
 import { FUZZ_TEST_TIMEOUT_MS, fuzzParameters, typedOutcome } from '../../../test/fuzz/fuzz-support';
 import { createDemoCardService } from '../core/demo/demo-card-service';
 import { placeholderDemoCards } from '../core/demo/demo-cards';
-import { createMemorySettings } from '../core/settings';
+import { memorySettingsService } from '../core/policy/policy-settings';
 import { createHandlers } from '../handlers';
 import { handleInvoke } from './dispatch';
 
@@ -16,13 +16,13 @@ const NOW = Date.parse('2026-11-25T12:00:00Z');
 const card = createDemoCardService({ cards: placeholderDemoCards(NOW), clock: () => NOW, readDelayMs: 0 });
 const handlers = createHandlers({
   card,
-  settings: createMemorySettings(),
+  settings: memorySettingsService(),
   info: { name: 'ZORG-ID Desktop', version: '0.1.0', mode: 'demo', demoBackend: 'in-process', platform: 'linux' },
   demo: card,
 });
 
 /** Random values, and objects shaped like the contract's inputs with random field values. */
-const FIELDS = ['reader', 'card', 'fresh', 'language', 'pkcs11ModulePath', 'pin', 'pinRepeat', 'uziPin', 'requestId', 'uziReader', 'blankReader', 'scenario', '__proto__', 'constructor'];
+const FIELDS = ['reader', 'card', 'fresh', 'language', 'pkcs11ModulePath', 'portalAllowlist', 'loopbackPort', 'pin', 'pinRepeat', 'uziPin', 'requestId', 'uziReader', 'blankReader', 'scenario', '__proto__', 'constructor'];
 const input = fc.oneof(
   fc.anything(),
   fc.dictionary(fc.constantFrom(...FIELDS), fc.oneof(fc.anything(), fc.constantFrom(...DEMO_CARDS), fc.integer({ min: -1, max: 3 }), fc.string())),

@@ -2,16 +2,18 @@
 // Composition root of the preview: settings, card backend, handlers, HTTP host.
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { homedir, tmpdir } from 'node:os';
+import { homedir, tmpdir, userInfo } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AppInfo } from '../../shared/contract';
 import type { CardBackendMode } from '../card-backend';
 import { createCardBackend } from '../demo-backend';
 import { createCardHost } from '../core/host/supervisor';
-import { openAppStore, sqliteSettings } from '../core/store';
+import { execCommandPort, linuxPolicyDirs, policyDirWatchList, readPolicy, readPolicyDir } from '../core/policy';
+import { openAppStore } from '../core/store';
 import { createHandlers } from '../handlers';
 import { handoffHandlers, setupHandoff } from '../handoff-setup';
+import { setupPolicy } from '../policy-setup';
 import { setupSmartcard } from '../smartcard-setup';
 import { startPreviewHost } from './server';
 
@@ -31,6 +33,8 @@ interface Args {
   exitWithParent: boolean;
   demoReadDelayMs: number | undefined;
   demoBackend: 'auto' | 'in-process' | 'card-lab';
+  /** A policy folder (policy.json + policy.d/) instead of the machine's policy: tests and screenshots. */
+  policyDir: string | undefined;
 }
 
 const repoRoot = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../..');
@@ -61,6 +65,7 @@ function parseArgs(argv: string[]): Args {
     exitWithParent: argv.includes('--exit-with-parent'),
     demoBackend: argv.includes('--in-process') ? 'in-process' : argv.includes('--card-lab') ? 'card-lab' : 'auto',
     demoReadDelayMs: delay === undefined ? undefined : Number(delay),
+    policyDir: value('--policy-dir') ?? process.env.ZORGID_POLICY_DIR,
   };
 }
 
@@ -70,7 +75,18 @@ async function main(): Promise<void> {
     process.stderr.write(`${line}\n`);
   };
   const store = openAppStore({ path: join(args.dataDir, 'zorgid-desktop.sqlite'), clock: Date.now });
-  const settings = sqliteSettings(store);
+  // The preview reads policy like the app does, or from --policy-dir / ZORGID_POLICY_DIR (the preview
+  // host is for demos and tests only; the installed app has no such switch).
+  const policyDir = args.policyDir ? resolve(args.policyDir) : undefined;
+  const policy = await setupPolicy({
+    store,
+    read: () =>
+      policyDir ? readPolicyDir(policyDir) : readPolicy({ platform: process.platform, root: '/', user: userInfo().username, run: execCommandPort() }),
+    watchDirs: policyDir ? policyDirWatchList(policyDir) : process.platform === 'linux' ? linuxPolicyDirs('/') : [],
+    pollMs: 5_000,
+    log,
+  });
+  const settings = policy.settings;
   const backend = await createCardBackend({
     mode: args.mode,
     clock: Date.now,
@@ -94,8 +110,8 @@ async function main(): Promise<void> {
     clock: Date.now,
     rng: (n) => new Uint8Array(randomBytes(n)),
     appVersion: info.version,
-    ...(args.handoffPort !== undefined ? { port: args.handoffPort } : {}),
-    extraPortals: args.allowPortals,
+    port: args.handoffPort ?? settings.view().effective.loopbackPort.value,
+    allowlist: () => policy.portals(args.allowPortals),
     // The preview's window is a browser tab: the request screen appears there; nothing to raise.
     focus: () => {},
     log,
@@ -103,7 +119,7 @@ async function main(): Promise<void> {
   const smartcard = setupSmartcard({
     card: backend.card,
     pinAuthority: backend.smartcardPinAuthority,
-    portals: () => [...args.allowPortals, ...store.getSettings().portalAllowlist],
+    portals: () => policy.portals(args.allowPortals),
     audit: (entry) => void store.appendAudit(entry),
     appVersion: info.version,
     log,
@@ -133,6 +149,7 @@ async function main(): Promise<void> {
     await host.close();
     await handoff.close();
     await backend.close();
+    policy.close();
     store.close();
     if (args.dataDirIsTemp) rmSync(args.dataDir, { recursive: true, force: true });
     process.exit(0);

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDemoCardService } from '../core/demo/demo-card-service';
 import { placeholderDemoCards } from '../core/demo/demo-cards';
-import { createMemorySettings } from '../core/settings';
+import { memorySettingsService } from '../core/policy/policy-settings';
 import { createHandlers } from '../handlers';
 import { SECRET_HEADER, SECRET_META } from './security';
 import { startPreviewHost, type PreviewHost } from './server';
@@ -50,7 +50,7 @@ describe('preview host', () => {
     host = await startPreviewHost({
       handlers: createHandlers({
         card,
-        settings: createMemorySettings(),
+        settings: memorySettingsService(),
         info: { name: 'ZORG-ID Desktop', version: '0.1.0', mode: 'demo', demoBackend: 'in-process', platform: 'linux' },
         demo: card,
       }),
@@ -90,7 +90,7 @@ describe('preview host', () => {
   it('answers its own page', async () => {
     const reply = await invoke(own());
     expect(reply.status).toBe(200);
-    expect(JSON.parse(reply.body)).toEqual({ ok: true, value: { language: 'nl', pkcs11ModulePath: null } });
+    expect(JSON.parse(reply.body)).toMatchObject({ ok: true, value: { language: 'nl', pkcs11ModulePath: null } });
     expect(reply.headers['access-control-allow-origin']).toBeUndefined();
   });
 

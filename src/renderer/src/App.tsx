@@ -3,6 +3,7 @@ import { ErrorNotice } from './components/ErrorNotice';
 import { CardScreen } from './features/card-status/CardScreen';
 import { DemoControls } from './features/demo/DemoControls';
 import { HandoffScreen } from './features/login/HandoffScreen';
+import { PolicyErrorScreen } from './features/settings/PolicyErrorScreen';
 import { SettingsPage } from './features/settings/SettingsPage';
 import { SmartcardScreen } from './features/smartcard/SmartcardScreen';
 import { useLanguage, useT } from './i18n';
@@ -20,6 +21,8 @@ export function App() {
   const lang = useLanguage();
   const { info, error, view, show } = useAppStore();
   const settingsLoaded = useSettingsStore((s) => s.settings !== null);
+  // A damaged organisation policy: no portal is trusted; every screen but the settings says so.
+  const policyBroken = useSettingsStore((s) => (s.settings?.policy.error ? s.settings : null));
   // A portal asking something takes the window over until the person has answered or closed it.
   const handoffActive = useHandoffStore((s) => s.view.step !== 'idle');
   // An enrolment QR takes the whole screen (for the employee at the desk, and for printing).
@@ -95,6 +98,8 @@ export function App() {
             <p className="muted" role="status">
               {t('app.loading')}
             </p>
+          ) : policyBroken && view !== 'settings' ? (
+            <PolicyErrorScreen view={policyBroken} />
           ) : handoffActive ? (
             <HandoffScreen />
           ) : view === 'card' ? (

@@ -3,7 +3,6 @@
 import { z } from 'zod';
 import { SettingsSchema } from '../../../shared/settings';
 import { PortalOriginSchema } from '@zorgid/protocol';
-import { REFERENCE_PORTAL_ORIGIN } from '../handoff/portal-origin';
 
 /** AusweisApp-style fixed port, so a portal page knows where to navigate (handoff-protocol.md §2). */
 export const DEFAULT_LOOPBACK_PORT = 24761;
@@ -18,10 +17,12 @@ export type AppSettings = z.infer<typeof AppSettingsSchema>;
 export const AppSettingsPatchSchema = AppSettingsSchema.partial();
 export type AppSettingsPatch = z.infer<typeof AppSettingsPatchSchema>;
 
+// The installed app trusts no portal out of the box, and never a loopback one: the organisation's
+// policy or the person names them; npm start and the tests pass their reference portal for one run.
 export const DEFAULT_APP_SETTINGS: AppSettings = {
   language: 'nl',
   pkcs11ModulePath: null,
-  portalAllowlist: [REFERENCE_PORTAL_ORIGIN],
+  portalAllowlist: [],
   loopbackPort: DEFAULT_LOOPBACK_PORT,
 };
 

@@ -124,8 +124,9 @@ describe('app store: file, WAL and migrations', () => {
 });
 
 describe('app store: settings', () => {
-  it('starts from the defaults: Dutch, the reference portal only, port 24761', () => {
+  it('starts from the defaults: Dutch, no portal trusted, port 24761', () => {
     expect(openStore().getSettings()).toEqual(DEFAULT_APP_SETTINGS);
+    expect(DEFAULT_APP_SETTINGS.portalAllowlist).toEqual([]);
   });
 
   it('stores a valid patch and refuses invalid values with ERR_SETTINGS_INVALID, storing nothing of them', () => {

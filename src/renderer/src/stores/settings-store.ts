@@ -1,12 +1,13 @@
 import { create } from 'zustand';
 import type { SerializedError } from '../../../shared/errors';
-import type { Settings } from '../../../shared/settings';
+import type { SettingsSetInput, SettingsView } from '../../../shared/settings-view';
 
-type SettingsPatch = Partial<Settings>;
+type SettingsPatch = SettingsSetInput;
 import { invoke } from '../api';
 
 interface SettingsStore {
-  settings: Settings | null;
+  /** The effective settings with their sources (policy / user / default). */
+  settings: SettingsView | null;
   error: SerializedError | null;
   load(): Promise<void>;
   /** Saves and returns the error (if any) so the form can show it next to itself. */

@@ -4,6 +4,9 @@ import type { SerializedError } from '../../../../shared/errors';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { useT } from '../../i18n';
 import { useSettingsStore } from '../../stores/settings-store';
+import { PolicyErrorScreen, PolicyNotices } from './PolicyErrorScreen';
+import { OwnPortalsForm } from './OwnPortalsForm';
+import { PolicyOverview, SourceBadge } from './PolicyOverview';
 
 // The SafeSign search list the card host uses when no path is set (uzi-domain.md).
 const DEFAULT_MODULES = [
@@ -22,6 +25,8 @@ export function SettingsPage() {
   const [error, setError] = useState<SerializedError | null>(null);
 
   useEffect(() => setModulePath(settings?.pkcs11ModulePath ?? ''), [settings?.pkcs11ModulePath]);
+  // Policy may have changed since the app started (main re-reads it): show what holds now.
+  useEffect(() => void useSettingsStore.getState().load(), []);
 
   async function submit(event: FormEvent) {
     event.preventDefault();
@@ -36,15 +41,19 @@ export function SettingsPage() {
   }
 
   if (!settings) return null;
+  const languageLocked = settings.effective.language.locked;
+  const moduleLocked = settings.effective.pkcs11ModulePath.locked;
   return (
     <>
       <h1 className="page-title">{t('settings.heading')}</h1>
+      <PolicyErrorScreen view={settings} />
+      <PolicyNotices view={settings} />
       <section className="panel" aria-labelledby={`${id}-lang`}>
-        <fieldset className="field">
+        <fieldset className="field" disabled={languageLocked}>
           <legend id={`${id}-lang`} className="field__label">
-            {t('settings.language')}
+            {t('settings.language')} <SourceBadge state={settings.effective.language} />
           </legend>
-          <p className="field__hint">{t('settings.languageHint')}</p>
+          <p className="field__hint">{languageLocked ? t('policy.lockedHint') : t('settings.languageHint')}</p>
           <div className="segmented">
             {(['nl', 'en'] as const).map((lang) => (
               <label key={lang} className="segmented__option">
@@ -65,10 +74,10 @@ export function SettingsPage() {
       <form className="panel" onSubmit={(e) => void submit(e)}>
         <div className="field">
           <label id={`${id}-module-label`} className="field__label" htmlFor={`${id}-module`}>
-            {t('settings.module')}
+            {t('settings.module')} <SourceBadge state={settings.effective.pkcs11ModulePath} />
           </label>
           <p id={`${id}-module-hint`} className="field__hint">
-            {t('settings.moduleHint')}
+            {moduleLocked ? t('policy.lockedHint') : t('settings.moduleHint')}
           </p>
           <input
             id={`${id}-module`}
@@ -79,6 +88,8 @@ export function SettingsPage() {
             placeholder={t('settings.modulePlaceholder')}
             aria-describedby={`${id}-module-hint ${id}-defaults`}
             value={modulePath}
+            readOnly={moduleLocked}
+            aria-readonly={moduleLocked}
             onChange={(e) => {
               setModulePath(e.target.value);
               setStatus('idle');
@@ -96,7 +107,7 @@ export function SettingsPage() {
           </div>
         </div>
         <div className="actions">
-          <button type="submit" className="button" disabled={status === 'saving'}>
+          <button type="submit" className="button" disabled={status === 'saving' || moduleLocked}>
             {status === 'saving' ? t('settings.saving') : t('settings.save')}
           </button>
           <p className="muted" role="status">
@@ -105,6 +116,8 @@ export function SettingsPage() {
         </div>
       </form>
       {error && <ErrorNotice error={error} />}
+      <OwnPortalsForm view={settings} />
+      <PolicyOverview view={settings} />
     </>
   );
 }
