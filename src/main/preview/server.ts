@@ -82,6 +82,63 @@ function readBody(req: IncomingMessage): Promise<string> {
   });
 }
 
+/** The contract's events as server-sent events, one stream per renderer, with a heartbeat. */
+function openEventStream(req: IncomingMessage, res: ServerResponse, options: PreviewHostOptions, streams: Set<ServerResponse>): void {
+  res.writeHead(200, {
+    ...SECURITY_HEADERS,
+    'Content-Type': 'text/event-stream; charset=utf-8',
+    'Cache-Control': 'no-store',
+    Connection: 'keep-alive',
+  });
+  res.write(': zorgid\n\n');
+  streams.add(res);
+  const unsubscribeCard = options.subscribe((event) => {
+    res.write(`event: card:event\ndata: ${JSON.stringify(event)}\n\n`);
+  });
+  const unsubscribeHandoff =
+    options.subscribeHandoff?.((view) => {
+      res.write(`event: handoff:event\ndata: ${JSON.stringify(view)}\n\n`);
+    }) ?? (() => {});
+  const unsubscribeSmartcard =
+    options.subscribeSmartcard?.((view) => {
+      res.write(`event: smartcard:event\ndata: ${JSON.stringify(view)}\n\n`);
+    }) ?? (() => {});
+  const unsubscribe = (): void => {
+    unsubscribeCard();
+    unsubscribeHandoff();
+    unsubscribeSmartcard();
+  };
+  const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), HEARTBEAT_MS);
+  const stop = (): void => {
+    clearInterval(heartbeat);
+    unsubscribe();
+    streams.delete(res);
+  };
+  req.on('close', stop);
+  res.on('error', stop);
+}
+
+/** The built renderer's files, never outside `root`; index.html carries the per-start secret. */
+async function serveAsset(root: string, servedIndex: string, urlPath: string, res: ServerResponse): Promise<void> {
+  if (urlPath === '/' || urlPath === '/index.html') return send(res, 200, servedIndex, CONTENT_TYPES['.html']!);
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(urlPath);
+  } catch {
+    return send(res, 400, 'Bad request', 'text/plain; charset=utf-8');
+  }
+  const file = normalize(join(root, decoded));
+  if (!file.startsWith(root + sep) || decoded.includes('\0')) return send(res, 404, 'Not found', 'text/plain; charset=utf-8');
+  try {
+    if (!(await stat(file)).isFile()) throw new Error('not a file');
+    const type = CONTENT_TYPES[extname(file)] ?? 'application/octet-stream';
+    const immutable: Record<string, string> = decoded.startsWith('/assets/') ? { 'Cache-Control': 'public, max-age=31536000, immutable' } : {};
+    send(res, 200, await readFile(file), type, immutable);
+  } catch {
+    send(res, 404, 'Not found', 'text/plain; charset=utf-8');
+  }
+}
+
 export async function startPreviewHost(options: PreviewHostOptions): Promise<PreviewHost> {
   const log = options.log ?? (() => {});
   const secret = options.secret ?? randomBytes(32).toString('base64url');
@@ -113,61 +170,6 @@ export async function startPreviewHost(options: PreviewHostOptions): Promise<Pre
     sendJson(res, 200, result);
   }
 
-  function events(req: IncomingMessage, res: ServerResponse): void {
-    res.writeHead(200, {
-      ...SECURITY_HEADERS,
-      'Content-Type': 'text/event-stream; charset=utf-8',
-      'Cache-Control': 'no-store',
-      Connection: 'keep-alive',
-    });
-    res.write(': zorgid\n\n');
-    streams.add(res);
-    const unsubscribeCard = options.subscribe((event) => {
-      res.write(`event: card:event\ndata: ${JSON.stringify(event)}\n\n`);
-    });
-    const unsubscribeHandoff =
-      options.subscribeHandoff?.((view) => {
-        res.write(`event: handoff:event\ndata: ${JSON.stringify(view)}\n\n`);
-      }) ?? (() => {});
-    const unsubscribeSmartcard =
-      options.subscribeSmartcard?.((view) => {
-        res.write(`event: smartcard:event\ndata: ${JSON.stringify(view)}\n\n`);
-      }) ?? (() => {});
-    const unsubscribe = (): void => {
-      unsubscribeCard();
-      unsubscribeHandoff();
-      unsubscribeSmartcard();
-    };
-    const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), HEARTBEAT_MS);
-    const stop = (): void => {
-      clearInterval(heartbeat);
-      unsubscribe();
-      streams.delete(res);
-    };
-    req.on('close', stop);
-    res.on('error', stop);
-  }
-
-  async function asset(urlPath: string, res: ServerResponse): Promise<void> {
-    if (urlPath === '/' || urlPath === '/index.html') return send(res, 200, servedIndex, CONTENT_TYPES['.html']!);
-    let decoded: string;
-    try {
-      decoded = decodeURIComponent(urlPath);
-    } catch {
-      return send(res, 400, 'Bad request', 'text/plain; charset=utf-8');
-    }
-    const file = normalize(join(root, decoded));
-    if (!file.startsWith(root + sep) || decoded.includes('\0')) return send(res, 404, 'Not found', 'text/plain; charset=utf-8');
-    try {
-      if (!(await stat(file)).isFile()) throw new Error('not a file');
-      const type = CONTENT_TYPES[extname(file)] ?? 'application/octet-stream';
-      const immutable: Record<string, string> = decoded.startsWith('/assets/') ? { 'Cache-Control': 'public, max-age=31536000, immutable' } : {};
-      send(res, 200, await readFile(file), type, immutable);
-    } catch {
-      send(res, 404, 'Not found', 'text/plain; charset=utf-8');
-    }
-  }
-
   const server = createServer((req, res) => {
     void (async () => {
       const hostRefusal = checkHost(req.headers, port);
@@ -177,11 +179,11 @@ export async function startPreviewHost(options: PreviewHostOptions): Promise<Pre
         const refusal = checkApiCall(req.headers, port, secret);
         if (refusal) return refuse(res, refusal, log);
         if (path === '/api/invoke' && req.method === 'POST') return invoke(req, res);
-        if (path === '/api/events' && req.method === 'GET') return events(req, res);
+        if (path === '/api/events' && req.method === 'GET') return openEventStream(req, res, options, streams);
         return sendJson(res, 405, fail(new AppError('ERR_IPC_UNKNOWN_CHANNEL')));
       }
       if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'Method not allowed', 'text/plain; charset=utf-8');
-      return asset(path, res);
+      return serveAsset(root, servedIndex, path, res);
     })().catch((err: unknown) => {
       log(`preview: request failed: ${err instanceof Error ? err.message : String(err)}`);
       if (!res.headersSent) sendJson(res, 500, fail(err));
