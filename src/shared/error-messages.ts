@@ -668,6 +668,15 @@ export const ERROR_MESSAGES: Record<ErrorCode, Record<Language, string>> = {
     nl: 'Er ging iets onverwacht mis in de app. Probeer het opnieuw; blijft dit gebeuren, neem contact op met support en noem de foutcode.',
     en: 'Something unexpected went wrong in the app. Please try again; if it keeps happening, contact support and mention the error code.',
   },
+  // Diagnostics and log (issue 14)
+  ERR_DIAG_SAVE_UNAVAILABLE: {
+    nl: 'Deze omgeving kan het diagnoserapport niet zelf als bestand opslaan. Gebruik Kopiëren en plak het rapport in een e-mail of melding.',
+    en: 'This environment cannot save the diagnostics report as a file itself. Use Copy and paste the report into an e-mail or ticket.',
+  },
+  ERR_DIAG_SAVE_FAILED: {
+    nl: 'Het diagnoserapport kon niet worden opgeslagen. Kies een andere map of gebruik Kopiëren.',
+    en: 'The diagnostics report could not be saved. Choose another folder or use Copy.',
+  },
 };
 
 export function errorMessage(code: ErrorCode, lang: Language = 'nl'): string {

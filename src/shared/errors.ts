@@ -184,6 +184,9 @@ export const ERROR_KINDS = {
   ERR_APP_NATIVE_MODULE: 'fatal',
   ERR_APP_START_FAILED: 'fatal',
   ERR_INTERNAL: 'fatal',
+  // Diagnostics and log (issue 14)
+  ERR_DIAG_SAVE_UNAVAILABLE: 'fatal',
+  ERR_DIAG_SAVE_FAILED: 'retry',
 } as const satisfies Record<string, ErrorKind>;
 
 export type ErrorCode = keyof typeof ERROR_KINDS;
