@@ -2,6 +2,7 @@
 // report from the running pieces (core/diagnostics/report.ts) and answers the Diagnose screen's
 // channels. Saving goes through a port: Electron shows a save dialog, the preview host has none.
 import { execFileSync } from 'node:child_process';
+import { connect } from 'node:net';
 import { arch, platform, release } from 'node:os';
 import type { AppInfo, DiagnosticsFormat, DiagnosticsView } from '../shared/contract';
 import { AppError } from '../shared/errors';
@@ -43,6 +44,20 @@ export function gitCommit(repoRoot: string): string | null {
   } catch {
     return null;
   }
+}
+
+/** Is something (the running app) listening on the loopback port? For a report made outside the app. */
+export function probeListener(port: number, timeoutMs = 500): Promise<ListenerState> {
+  return new Promise((done) => {
+    const socket = connect({ host: '127.0.0.1', port });
+    const finish = (state: ListenerState) => {
+      socket.destroy();
+      done(state);
+    };
+    socket.setTimeout(timeoutMs, () => finish({ state: 'stopped', port, error: 'timeout' }));
+    socket.once('connect', () => finish({ state: 'listening', port }));
+    socket.once('error', () => finish({ state: 'stopped', port, error: null }));
+  });
 }
 
 const hasDiagnose = (card: CardService | null): card is CardService & { diagnose(): Promise<HostDiagnosis> } =>

@@ -21,6 +21,11 @@ import { setupSecurity, setupSessionSecurity } from './security';
 import { setupTray } from './tray';
 import { startupError, startupErrorText } from './startup-error';
 import { appUrlMatcher, createMainWindow, focusWindow, windowPaths } from './window';
+import { logCardEvents, loggedHandlers } from './app-log-setup';
+import { openAppLog } from './core/diagnostics/app-log';
+import { isDiagnoseRun, runElectronDiagnose } from './diagnose-electron';
+import { setupDiagnostics } from './diagnostics-setup';
+import { writeFile } from 'node:fs/promises';
 
 declare const __ZORGID_DEMO__: boolean;
 
@@ -49,6 +54,11 @@ async function startCardBackend(mode: 'demo' | 'real', options: Omit<CardBackend
 }
 
 async function main(): Promise<void> {
+  // A helpdesk's `--diagnose`: the report on stdout, then exit (diagnose-electron.ts).
+  if (isDiagnoseRun(process.argv)) {
+    app.exit(await runElectronDiagnose(mainDir, process.argv));
+    return;
+  }
   if (!setupSingleInstance({ onLink, focus: () => focusWindow(win) })) {
     app.quit();
     return;
@@ -63,12 +73,15 @@ async function main(): Promise<void> {
   const { openAppStore, sqliteSettings } = await import('./core/store');
   store = openAppStore({ path: join(app.getPath('userData'), 'zorgid-desktop.sqlite'), clock: Date.now });
   const settings = sqliteSettings(store);
+  const appLog = openAppLog({ dir: app.getPath('userData'), clock: Date.now });
+  appLog.write({ level: 'info', area: 'app', code: 'APP_STARTED' });
   const mode = __ZORGID_DEMO__ && process.env.ZORGID_MODE === 'demo' ? 'demo' : 'real';
   backend = await startCardBackend(mode, {
     clock: Date.now,
     log,
     pkcs11ModulePath: (await settings.get()).pkcs11ModulePath,
     cardHost: electronCardHost(mainDir),
+    onHostLog: (event) => appLog.write(event),
   });
   const card = backend.card;
   const info: AppInfo = { name: 'ZORG-ID Desktop', version: app.getVersion(), mode, demoBackend: backend.demoBackend, platform: process.platform };
@@ -97,13 +110,34 @@ async function main(): Promise<void> {
     log,
   });
 
+  const listener = handoff.listener;
+  const diagnostics = setupDiagnostics({
+    info,
+    versions: { electron: process.versions.electron, chrome: process.versions.chrome },
+    card,
+    store: appStore,
+    appLog,
+    listener: () => (listener ? { state: 'listening', port: listener.port } : { state: 'unavailable', port: appStore.getSettings().loopbackPort, error: 'ERR_HANDOFF_LISTENER_UNAVAILABLE' }),
+    clock: Date.now,
+    saveFile: async (content, suggestedName) => {
+      const picked = await dialog.showSaveDialog({ defaultPath: join(app.getPath('documents'), suggestedName) });
+      if (picked.canceled || !picked.filePath) return false;
+      await writeFile(picked.filePath, content);
+      return true;
+    },
+  });
+  cleanups.push(logCardEvents(card, appLog));
+
   win = createMainWindow(paths);
   win.on('closed', () => {
     win = null;
   });
   cleanups.push(
     registerIpc({
-      handlers: createHandlers({ card, settings, info, demo: backend.demo, handoff: handoffHandlers(handoff.ui), smartcard: smartcard.handlers }),
+      handlers: loggedHandlers(
+        createHandlers({ card, settings, info, demo: backend.demo, handoff: handoffHandlers(handoff.ui), smartcard: smartcard.handlers, diagnostics: diagnostics.handlers }),
+        appLog,
+      ),
       window: () => win,
       isAppUrl,
       subscribe: (listener) => card.subscribe(listener),

@@ -4,17 +4,15 @@
 // folder (read only when it exists: this never creates one), prints the report and exits.
 // Exit 0: report printed; 2: usage error.
 import { existsSync } from 'node:fs';
-import { connect } from 'node:net';
 import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { openAppLog } from '../core/diagnostics/app-log';
-import type { ListenerState } from '../core/diagnostics/report';
 import { reportText } from '../core/diagnostics/report-text';
 import { createCardHost, type CardHost } from '../core/host/supervisor';
 import type { AppStore } from '../core/store';
 import { DEFAULT_APP_SETTINGS } from '../core/store/app-settings';
 import { userDataDir } from '../diagnose-paths';
-import { gitCommit, setupDiagnostics } from '../diagnostics-setup';
+import { gitCommit, probeListener, setupDiagnostics } from '../diagnostics-setup';
 
 export const USAGE = 'usage: diagnose [--json] [--data-dir <folder>] [--module <path>] [--smartcard-module <path>] [--no-pcsc]';
 
@@ -43,20 +41,6 @@ export function parseDiagnoseArgs(argv: readonly string[]): DiagnoseArgs | null 
     } else return null;
   }
   return args;
-}
-
-/** Is something (the running app) listening on the loopback port? */
-export function probeListener(port: number, timeoutMs = 500): Promise<ListenerState> {
-  return new Promise((done) => {
-    const socket = connect({ host: '127.0.0.1', port });
-    const finish = (state: ListenerState) => {
-      socket.destroy();
-      done(state);
-    };
-    socket.setTimeout(timeoutMs, () => finish({ state: 'stopped', port, error: 'timeout' }));
-    socket.once('connect', () => finish({ state: 'listening', port }));
-    socket.once('error', () => finish({ state: 'stopped', port, error: null }));
-  });
 }
 
 const repoRoot = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../..');

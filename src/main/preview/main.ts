@@ -14,6 +14,9 @@ import { createHandlers } from '../handlers';
 import { handoffHandlers, setupHandoff } from '../handoff-setup';
 import { setupSmartcard } from '../smartcard-setup';
 import { startPreviewHost } from './server';
+import { logCardEvents, loggedHandlers } from '../app-log-setup';
+import { openAppLog } from '../core/diagnostics/app-log';
+import { setupDiagnostics } from '../diagnostics-setup';
 
 interface Args {
   mode: CardBackendMode;
@@ -71,6 +74,8 @@ async function main(): Promise<void> {
   };
   const store = openAppStore({ path: join(args.dataDir, 'zorgid-desktop.sqlite'), clock: Date.now });
   const settings = sqliteSettings(store);
+  const appLog = openAppLog({ dir: args.dataDir, clock: Date.now });
+  appLog.write({ level: 'info', area: 'app', code: 'APP_STARTED' });
   const backend = await createCardBackend({
     mode: args.mode,
     clock: Date.now,
@@ -78,7 +83,8 @@ async function main(): Promise<void> {
     pkcs11ModulePath: (await settings.get()).pkcs11ModulePath,
     demoBackend: args.demoBackend,
     // The supervised card host as a forked Node child (Electron uses a utilityProcess instead).
-    cardHost: async ({ pkcs11ModulePath }) => createCardHost({ modulePath: pkcs11ModulePath }),
+    cardHost: async ({ pkcs11ModulePath, onLog }) => createCardHost({ modulePath: pkcs11ModulePath, onLog }),
+    onHostLog: (event) => appLog.write(event),
     ...(args.demoReadDelayMs !== undefined ? { demoReadDelayMs: args.demoReadDelayMs } : {}),
   });
   const info: AppInfo = {
@@ -108,8 +114,22 @@ async function main(): Promise<void> {
     appVersion: info.version,
     log,
   });
+  const listener = handoff.listener;
+  // No saveFile: the browser downloads the report itself (ERR_DIAG_SAVE_UNAVAILABLE tells it to).
+  const diagnostics = setupDiagnostics({
+    info,
+    card: backend.card,
+    store,
+    appLog,
+    listener: () => (listener ? { state: 'listening', port: listener.port } : { state: 'unavailable', port: store.getSettings().loopbackPort, error: 'ERR_HANDOFF_LISTENER_UNAVAILABLE' }),
+    clock: Date.now,
+  });
+  const stopCardLog = logCardEvents(backend.card, appLog);
   const host = await startPreviewHost({
-    handlers: createHandlers({ card: backend.card, settings, info, demo: backend.demo, handoff: handoffHandlers(handoff.ui), smartcard: smartcard.handlers }),
+    handlers: loggedHandlers(
+      createHandlers({ card: backend.card, settings, info, demo: backend.demo, handoff: handoffHandlers(handoff.ui), smartcard: smartcard.handlers, diagnostics: diagnostics.handlers }),
+      appLog,
+    ),
     subscribe: (listener) => backend.card.subscribe(listener),
     subscribeHandoff: (listener) => handoff.subscribe(listener),
     subscribeSmartcard: (listener) => smartcard.subscribe(listener),
@@ -130,6 +150,7 @@ async function main(): Promise<void> {
   const stop = async (): Promise<void> => {
     if (stopping) return;
     stopping = true;
+    stopCardLog();
     await host.close();
     await handoff.close();
     await backend.close();

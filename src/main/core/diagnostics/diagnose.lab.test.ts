@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCardLab, type CardLab } from '../../../../test/card-lab/controller';
 import { openscLabEnv } from '../../../../test/card-lab/opensc-conf';
 import { ensurePcscd, OPENSC_PKCS11, requireLab, stopPcscd, type PcscdHandle } from '../../../../test/card-lab/pcscd';
-import { LAB_VALID_AT, type CardLabPki } from '../../../../test/card-lab/pki';
+import { LAB_VALID_AT, type CardLabPki, type LabCardId } from '../../../../test/card-lab/pki';
 import { readWhenReady } from '../../../../test/card-lab/read-when-ready';
 import { setupDiagnostics } from '../../diagnostics-setup';
 import { createCardHost, type CardHost } from '../host/supervisor';
@@ -22,11 +22,11 @@ const lab = requireLab();
 const R0 = 'Virtual PCD 00 00';
 const R1 = 'Virtual PCD 00 01';
 const IN_READERS = { [R0]: 'Z-huisarts', [R1]: 'N-medewerker' } as const;
-const ALSO_CHECKED = ['M-balie', 'Z-4096', 'Z-expired'];
+const ALSO_CHECKED: LabCardId[] = ['M-balie', 'Z-4096', 'Z-expired'];
 const repoRoot = join(import.meta.dirname, '../../../..');
 
 /** Every holder field of a lab card that could identify a person or be copied from the card. */
-function holderStrings(pki: CardLabPki, ids: readonly string[]): string[] {
+function holderStrings(pki: CardLabPki, ids: readonly LabCardId[]): string[] {
   const out = new Set<string>();
   for (const id of ids) {
     const card = pki.cards[id]!;
