@@ -16,7 +16,7 @@ import { setupSmartcard } from '../smartcard-setup';
 import { startPreviewHost } from './server';
 import { logCardEvents, loggedHandlers } from '../app-log-setup';
 import { openAppLog } from '../core/diagnostics/app-log';
-import { setupDiagnostics } from '../diagnostics-setup';
+import { gitCommit, setupDiagnostics } from '../diagnostics-setup';
 
 interface Args {
   mode: CardBackendMode;
@@ -118,6 +118,7 @@ async function main(): Promise<void> {
   // No saveFile: the browser downloads the report itself (ERR_DIAG_SAVE_UNAVAILABLE tells it to).
   const diagnostics = setupDiagnostics({
     info,
+    commit: gitCommit(repoRoot),
     card: backend.card,
     store,
     appLog,

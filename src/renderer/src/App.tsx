@@ -2,6 +2,7 @@ import { useEffect } from 'react';
 import { ErrorNotice } from './components/ErrorNotice';
 import { CardScreen } from './features/card-status/CardScreen';
 import { DemoControls } from './features/demo/DemoControls';
+import { DiagnosticsScreen } from './features/diagnostics/DiagnosticsScreen';
 import { HandoffScreen } from './features/login/HandoffScreen';
 import { SettingsPage } from './features/settings/SettingsPage';
 import { SmartcardScreen } from './features/smartcard/SmartcardScreen';
@@ -46,6 +47,7 @@ export function App() {
     ['card', t('nav.card')],
     ['settings', t('nav.settings')],
     ['smartcard', t('nav.smartcard')],
+    ['diagnostics', t('nav.diagnostics')],
   ];
 
   if (qrShown) {
@@ -101,6 +103,8 @@ export function App() {
             <CardScreen />
           ) : view === 'smartcard' ? (
             <SmartcardScreen />
+          ) : view === 'diagnostics' ? (
+            <DiagnosticsScreen />
           ) : (
             <SettingsPage />
           )}

@@ -116,9 +116,12 @@ export async function diagnoseHost(deps: HostDiagnoseDeps): Promise<HostDiagnosi
   for (const source of deps.sources) modules.push(await diagnoseSource(source, exists));
   const names = readers.map((r) => r.name);
   const tokens = modules.flatMap((m) => m.info?.slots ?? []).filter((s) => s.token);
-  const tokenIn = (reader: string): TokenInfo | null => {
+  // As matchSlot (card-backend.ts): a ZORG-ID Smartcard is the token labelled with its reader (a
+  // readerless module bound to it); any other card is the slot whose description names the reader.
+  const tokenIn = (reader: string, family: ReaderState['family']): TokenInfo | null => {
     const labelled = tokens.find((s) => s.token!.label === reader);
-    return (labelled ?? tokens.find((s) => readerOfToken({ description: s.description, tokenLabel: s.token!.label }, names) === reader))?.token ?? null;
+    const described = tokens.find((s) => readerOfToken({ description: s.description, tokenLabel: '' }, names) === reader);
+    return (family === 'zorgid-smartcard' ? (labelled ?? described) : (described ?? labelled))?.token ?? null;
   };
   return {
     pcsc,
@@ -127,7 +130,7 @@ export async function diagnoseHost(deps: HostDiagnoseDeps): Promise<HostDiagnosi
       present: r.present,
       atr: r.atr,
       family: r.family,
-      recognised: r.present ? recogniseCard(r.family, tokenIn(r.name)) : null,
+      recognised: r.present ? recogniseCard(r.family, tokenIn(r.name, r.family)) : null,
     })),
     modules,
   };
