@@ -2,6 +2,7 @@
 // and from every error notice, Kopiëren, and Opslaan als bestand as a browser download (the preview
 // host cannot show a save dialog). With the card lab: the real readers, ATRs and module, no holder data.
 // The card-lab part needs pcscd with vpcd: run under `flock /tmp/zorgid-lab.lock`.
+import AxeBuilder from '@axe-core/playwright';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { expect, invokeInPage, shot, test } from './fixtures';
@@ -43,6 +44,22 @@ test('an error notice links to the report, which lists the error code', async ({
   await expect(page.locator('pre.diagnostics__report')).toContainText(/ipc ERR_CARD_PCSC_UNAVAILABLE/);
 });
 
+for (const lang of ['nl', 'en'] as const) {
+  test(`the Diagnose screen has no axe violations (${lang})`, async ({ page, preview }) => {
+    await page.goto(preview.url);
+    await expect(page.locator('#main h1')).toBeVisible();
+    if (lang === 'en') {
+      await invokeInPage(page, 'settings:set', { language: 'en' });
+      await page.reload();
+    }
+    await page.getByRole('button', { name: lang === 'nl' ? 'Diagnose' : 'Diagnostics' }).click();
+    await expect(page.locator('pre.diagnostics__report')).toContainText('== App ==');
+    const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice']).analyze();
+    expect(results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
+    expect(results.passes.length).toBeGreaterThan(10);
+  });
+}
+
 test.describe('with the card lab', () => {
   test.skip(!labReady, 'pcscd with vpcd is not running here (scripts/with-pcscd.sh); card-lab part skipped');
   test.use({ previewArgs: ['--card-lab'] });
@@ -53,10 +70,14 @@ test.describe('with the card lab', () => {
     await expect(page.locator('section[data-reader="Virtual PCD 00 00"]')).toBeVisible({ timeout: 15_000 });
     await invokeInPage(page, 'demo:insert', { card: 'Z', reader: 0 });
     await expect(page.getByText('Anna Maria de Vries')).toBeVisible({ timeout: 15_000 });
+    await invokeInPage(page, 'demo:insert', { card: 'SC-blank', reader: 1 });
+    await expect(page.locator('section[data-reader="Virtual PCD 00 01"]')).not.toContainText('Geen pas in deze lezer.', { timeout: 15_000 });
     await page.getByRole('button', { name: 'Diagnose' }).click();
     const report = page.locator('pre.diagnostics__report');
     await expect(report).toContainText('Virtual PCD 00 00: UZI-pas Z', { timeout: 20_000 });
+    await expect(report).toContainText('Virtual PCD 00 01: blank card');
     await expect(report).toContainText('C_GetInfo: OpenSC Project');
+    await expect(report).toContainText('C_GetInfo: SoftHSM');
     await expect(report).toContainText('issuer "TEST UZI-register Zorgverlener CA G3"');
     for (const holder of ['Anna', 'Vries', '900016528', '01001234', '90000382']) await expect(report).not.toContainText(holder);
     await page.screenshot({ path: join(root, 'docs/screenshots/diagnose.png'), fullPage: true });
