@@ -147,4 +147,25 @@ describe.skipIf(lab.skip)(lab.title('diagnostics report on the card lab (pcscd +
     expect(report.app.versions).toMatchObject({ electron: 'n/a', chromium: 'n/a', node: process.versions.node });
     expectNoHolderData(json, forbidden);
   }, 120_000);
+
+  it('shows the PIN state from the token flags: final try, then locked', async () => {
+    const diagnostics = setupDiagnostics({
+      info: { name: 'ZORG-ID Desktop', version: '0.1.0', mode: 'real' },
+      card: host,
+      store,
+      appLog,
+      listener: () => ({ state: 'stopped', port: 24761, error: null }),
+      clock: () => LAB_VALID_AT.getTime(),
+    });
+    const pinOf = async (): Promise<string | undefined> => {
+      const r = await diagnostics.report();
+      return r.card!.modules[0]!.info!.slots.find((s) => s.description === R1)?.token?.pin;
+    };
+    for (const [pinTries, want] of [[1, 'final-try'], [0, 'locked']] as const) {
+      await cards.remove({ reader: 1 });
+      await cards.insert(IN_READERS[R1], { reader: 1, pinTries });
+      await readWhenReady(host, R1).catch(() => undefined);
+      expect(await pinOf()).toBe(want);
+    }
+  }, 60_000);
 });
