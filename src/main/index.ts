@@ -111,6 +111,7 @@ async function main(): Promise<void> {
   });
 
   const listener = handoff.listener;
+  if (listener) appLog.write({ level: 'info', area: 'handoff', code: 'LISTENER_STARTED', fields: { port: listener.port } });
   const diagnostics = setupDiagnostics({
     info,
     versions: { electron: process.versions.electron, chrome: process.versions.chrome },
@@ -162,6 +163,7 @@ async function main(): Promise<void> {
     if (!win) win = createMainWindow(paths);
   });
   app.on('before-quit', () => {
+    appLog.write({ level: 'info', area: 'app', code: 'APP_STOPPED' });
     for (const cleanup of cleanups.splice(0)) cleanup();
     void handoff
       ?.close()

@@ -115,6 +115,7 @@ async function main(): Promise<void> {
     log,
   });
   const listener = handoff.listener;
+  if (listener) appLog.write({ level: 'info', area: 'handoff', code: 'LISTENER_STARTED', fields: { port: listener.port } });
   // No saveFile: the browser downloads the report itself (ERR_DIAG_SAVE_UNAVAILABLE tells it to).
   const diagnostics = setupDiagnostics({
     info,
@@ -151,6 +152,7 @@ async function main(): Promise<void> {
   const stop = async (): Promise<void> => {
     if (stopping) return;
     stopping = true;
+    appLog.write({ level: 'info', area: 'app', code: 'APP_STOPPED' });
     stopCardLog();
     await host.close();
     await handoff.close();
