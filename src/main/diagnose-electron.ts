@@ -21,7 +21,8 @@ export async function runElectronDiagnose(mainDir: string, argv: readonly string
   let store: AppStore | null = null;
   let card: CardService | null = null;
   try {
-    if (existsSync(sqlite)) store = (await import('./core/store')).openAppStore({ path: sqlite, clock: Date.now });
+    // A store that does not open (the reason the app cannot start, say) leaves a report without settings.
+    if (existsSync(sqlite)) store = await import('./core/store').then((m) => m.openAppStore({ path: sqlite, clock: Date.now })).catch(() => null);
     const settings = store?.getSettings() ?? DEFAULT_APP_SETTINGS;
     const appLog = existsSync(dataDir) ? openAppLog({ dir: dataDir, clock: Date.now }) : null;
     card = await electronCardHost(mainDir)({ pkcs11ModulePath: settings.pkcs11ModulePath, log: () => undefined, onLog: (e) => appLog?.write(e) });

@@ -49,8 +49,8 @@ export async function runDiagnose(args: DiagnoseArgs, out: (s: string) => void):
   const sqlite = join(args.dataDir, 'zorgid-desktop.sqlite');
   let store: AppStore | null = null;
   if (existsSync(sqlite)) {
-    const { openAppStore } = await import('../core/store');
-    store = openAppStore({ path: sqlite, clock: Date.now });
+    // A store that does not open leaves a report without settings rather than none.
+    store = await import('../core/store').then((m) => m.openAppStore({ path: sqlite, clock: Date.now })).catch(() => null);
   }
   const settings = store?.getSettings() ?? DEFAULT_APP_SETTINGS;
   const appLog = existsSync(args.dataDir) ? openAppLog({ dir: args.dataDir, clock: Date.now }) : null;
