@@ -25,7 +25,7 @@ export interface CardBackend {
  * Starts the card host process. The preview host and tests fork it with Node; Electron passes a
  * spawner built on utilityProcess. Both go through the same supervisor (core/host/supervisor.ts).
  */
-export type CardHostFactory = (options: { pkcs11ModulePath: string | null; log: (line: string) => void }) => Promise<CardService>;
+export type CardHostFactory = (options: { pkcs11ModulePath: string | null; log: (line: string) => void; onLog?: (event: unknown) => void }) => Promise<CardService>;
 
 export interface CardBackendOptions {
   mode: CardBackendMode;
@@ -34,6 +34,8 @@ export interface CardBackendOptions {
   pkcs11ModulePath: string | null;
   /** How to start the real card host; absent = the card host is not available in this build. */
   cardHost?: CardHostFactory;
+  /** The card host's log events, for the app's log (core/diagnostics/app-log.ts). */
+  onHostLog?: (event: unknown) => void;
   /** Demo read delay (ms); tests shorten it. */
   demoReadDelayMs?: number;
   /** 'auto' (default): the card lab when pcscd + vpcd run, else in-process. */
@@ -43,7 +45,7 @@ export interface CardBackendOptions {
 /** The product's backend: real readers through the card host; never a demo card. */
 export async function createRealCardBackend(options: Omit<CardBackendOptions, 'mode' | 'demoReadDelayMs' | 'demoBackend'>): Promise<CardBackend> {
   const card = options.cardHost
-    ? await options.cardHost({ pkcs11ModulePath: options.pkcs11ModulePath, log: options.log }).catch((err: unknown) => {
+    ? await options.cardHost({ pkcs11ModulePath: options.pkcs11ModulePath, log: options.log, onLog: options.onHostLog }).catch((err: unknown) => {
         options.log(`card host failed to start: ${err instanceof Error ? err.message : String(err)}`);
         return unavailableCardService();
       })

@@ -29,11 +29,12 @@ export const utilityLauncher: HostLauncher = (entry, env) => {
 
 /** Built entries next to out/main/index.js (electron.vite.config.ts names them). */
 export function electronCardHost(mainDir: string): CardHostFactory {
-  return async ({ pkcs11ModulePath }): Promise<CardService> =>
+  return async ({ pkcs11ModulePath, onLog }): Promise<CardService> =>
     createCardHost({
       entry: join(mainDir, 'card-host.js'),
       tokenWorkerFile: join(mainDir, 'token-worker.js'),
       modulePath: pkcs11ModulePath,
       launch: utilityLauncher,
+      onLog,
     });
 }

@@ -19,7 +19,20 @@ export interface HandlerDeps {
   handoff?: HandoffHandlers;
   /** The "ZORG-ID Smartcard maken" screen (core/enrol/smartcard-screen.ts); absent = refused. */
   smartcard?: SmartcardHandlers;
+  /** The Diagnose screen (diagnostics-setup.ts); absent = refused. */
+  diagnostics?: DiagnosticsHandlers;
 }
+
+export type DiagnosticsHandlers = Pick<ContractHandlers, 'diagnostics:report' | 'diagnostics:save'>;
+
+const NO_DIAGNOSTICS: DiagnosticsHandlers = {
+  'diagnostics:report': async () => {
+    throw new AppError('ERR_INTERNAL', { reason: 'no diagnostics in this host' });
+  },
+  'diagnostics:save': async () => {
+    throw new AppError('ERR_DIAG_SAVE_UNAVAILABLE');
+  },
+};
 
 const IDLE_HANDOFF: HandoffHandlers = {
   'handoff:state': async () => ({ step: 'idle' }),
@@ -61,5 +74,6 @@ export function createHandlers(deps: HandlerDeps): ContractHandlers {
     'demo:scenario': async (patch) => demo().scenario(patch),
     ...(deps.handoff ?? IDLE_HANDOFF),
     ...(deps.smartcard ?? NO_SMARTCARD),
+    ...(deps.diagnostics ?? NO_DIAGNOSTICS),
   };
 }

@@ -25,6 +25,11 @@ import { setupSecurity, setupSessionSecurity } from './security';
 import { setupTray } from './tray';
 import { startupError, startupErrorText } from './startup-error';
 import { appUrlMatcher, createMainWindow, focusWindow, windowPaths } from './window';
+import { logCardEvents, loggedHandlers } from './app-log-setup';
+import { openAppLog } from './core/diagnostics/app-log';
+import { isDiagnoseRun, runElectronDiagnose } from './diagnose-electron';
+import { policyReportOf, setupDiagnostics } from './diagnostics-setup';
+import { writeFile } from 'node:fs/promises';
 
 declare const __ZORGID_DEMO__: boolean;
 
@@ -58,7 +63,35 @@ async function startCardBackend(mode: 'demo' | 'real', options: Omit<CardBackend
   return createRealCardBackend(options);
 }
 
+/** The diagnostics report's *Opslaan als bestand*: the OS save dialog, in the Documents folder. */
+async function saveWithDialog(content: string, suggestedName: string): Promise<boolean> {
+  const picked = await dialog.showSaveDialog({ defaultPath: join(app.getPath('documents'), suggestedName) });
+  if (picked.canceled || !picked.filePath) return false;
+  await writeFile(picked.filePath, content);
+  return true;
+}
+
+/** Machine-wide policy (issue 14), before any setting is used: it wins over the person's settings. */
+async function startPolicy(appStore: AppStore) {
+  const policy = await setupPolicy({
+    store: appStore,
+    read: () => readPolicy({ platform: process.platform, root: '/', user: userInfo().username, run: execCommandPort() }),
+    watchDirs: process.platform === 'linux' ? linuxPolicyDirs('/') : [],
+    pollMs: 60_000,
+    log,
+    onChange: applyLoginItem,
+  });
+  cleanups.push(policy.close);
+  applyLoginItem(policy.settings.view());
+  return policy;
+}
+
 async function main(): Promise<void> {
+  // A helpdesk's `--diagnose`: the report on stdout, then exit (diagnose-electron.ts).
+  if (isDiagnoseRun(process.argv)) {
+    app.exit(await runElectronDiagnose(mainDir, process.argv));
+    return;
+  }
   if (!setupSingleInstance({ onLink, focus: () => focusWindow(win) })) {
     app.quit();
     return;
@@ -72,24 +105,17 @@ async function main(): Promise<void> {
   // ABI) then reaches the catch below and its dialog, instead of Electron's stack trace.
   const { openAppStore } = await import('./core/store');
   store = openAppStore({ path: join(app.getPath('userData'), 'zorgid-desktop.sqlite'), clock: Date.now });
-  // Machine-wide policy (issue 14) before any setting is used: it wins over the person's settings.
-  const policy = await setupPolicy({
-    store,
-    read: () => readPolicy({ platform: process.platform, root: '/', user: userInfo().username, run: execCommandPort() }),
-    watchDirs: process.platform === 'linux' ? linuxPolicyDirs('/') : [],
-    pollMs: 60_000,
-    log,
-    onChange: applyLoginItem,
-  });
-  cleanups.push(policy.close);
+  const policy = await startPolicy(store);
   const settings = policy.settings;
-  applyLoginItem(settings.view());
+  const appLog = openAppLog({ dir: app.getPath('userData'), clock: Date.now });
+  appLog.write({ level: 'info', area: 'app', code: 'APP_STARTED' });
   const mode = __ZORGID_DEMO__ && process.env.ZORGID_MODE === 'demo' ? 'demo' : 'real';
   backend = await startCardBackend(mode, {
     clock: Date.now,
     log,
     pkcs11ModulePath: (await settings.get()).pkcs11ModulePath,
     cardHost: electronCardHost(mainDir),
+    onHostLog: (event) => appLog.write(event),
   });
   const card = backend.card;
   const info: AppInfo = { name: 'ZORG-ID Desktop', version: app.getVersion(), mode, demoBackend: backend.demoBackend, platform: process.platform };
@@ -119,13 +145,31 @@ async function main(): Promise<void> {
     log,
   });
 
+  const listener = handoff.listener;
+  if (listener) appLog.write({ level: 'info', area: 'handoff', code: 'LISTENER_STARTED', fields: { port: listener.port } });
+  const diagnostics = setupDiagnostics({
+    info,
+    policy: policyReportOf(() => settings.view()),
+    versions: { electron: process.versions.electron, chrome: process.versions.chrome },
+    card,
+    store: appStore,
+    appLog,
+    listener: () => (listener ? { state: 'listening', port: listener.port } : { state: 'unavailable', port: appStore.getSettings().loopbackPort, error: 'ERR_HANDOFF_LISTENER_UNAVAILABLE' }),
+    clock: Date.now,
+    saveFile: saveWithDialog,
+  });
+  cleanups.push(logCardEvents(card, appLog));
+
   win = createMainWindow(paths);
   win.on('closed', () => {
     win = null;
   });
   cleanups.push(
     registerIpc({
-      handlers: createHandlers({ card, settings, info, demo: backend.demo, handoff: handoffHandlers(handoff.ui), smartcard: smartcard.handlers }),
+      handlers: loggedHandlers(
+        createHandlers({ card, settings, info, demo: backend.demo, handoff: handoffHandlers(handoff.ui), smartcard: smartcard.handlers, diagnostics: diagnostics.handlers }),
+        appLog,
+      ),
       window: () => win,
       isAppUrl,
       subscribe: (listener) => card.subscribe(listener),
@@ -150,6 +194,7 @@ async function main(): Promise<void> {
     if (!win) win = createMainWindow(paths);
   });
   app.on('before-quit', () => {
+    appLog.write({ level: 'info', area: 'app', code: 'APP_STOPPED' });
     for (const cleanup of cleanups.splice(0)) cleanup();
     void handoff
       ?.close()

@@ -48,6 +48,7 @@ describe('startup errors', () => {
     expect(body).toContain('Onderdeel: better-sqlite3');
     expect(body).toContain('Component: better-sqlite3');
     expect(body).toContain('Foutcode: ERR_APP_NATIVE_MODULE');
+    expect(body).toContain('start ZORG-ID Desktop met --diagnose');
   });
 
   it('any other start failure still gets a clear dialog with its code', () => {

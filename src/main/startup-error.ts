@@ -32,14 +32,14 @@ export function startupError(err: unknown): AppError {
 }
 
 const LABELS = {
-  nl: { title: 'ZORG-ID Desktop kan niet starten', module: 'Onderdeel', code: 'Foutcode' },
-  en: { title: 'ZORG-ID Desktop cannot start', module: 'Component', code: 'Error code' },
+  nl: { title: 'ZORG-ID Desktop kan niet starten', module: 'Onderdeel', code: 'Foutcode', diagnose: 'Diagnoserapport voor de helpdesk: start ZORG-ID Desktop met --diagnose.' },
+  en: { title: 'ZORG-ID Desktop cannot start', module: 'Component', code: 'Error code', diagnose: 'Diagnostics report for the helpdesk: start ZORG-ID Desktop with --diagnose.' },
 } as const;
 
 /** Title and body of the error dialog: Dutch first, then English; the component and the code. */
 export function startupErrorText(error: AppError): { title: string; body: string } {
   const module = typeof error.detail?.['module'] === 'string' ? error.detail['module'] : null;
   const part = (lang: Language) =>
-    [ERROR_MESSAGES[error.code][lang], ...(module ? [`${LABELS[lang].module}: ${module}`] : []), `${LABELS[lang].code}: ${error.code}`].join('\n');
+    [ERROR_MESSAGES[error.code][lang], ...(module ? [`${LABELS[lang].module}: ${module}`] : []), `${LABELS[lang].code}: ${error.code}`, LABELS[lang].diagnose].join('\n');
   return { title: `${LABELS.nl.title} / ${LABELS.en.title}`, body: `${part('nl')}\n\n${part('en')}` };
 }

@@ -23,6 +23,8 @@ export const CHANNELS = [
   'smartcard:uzi-pin',
   'smartcard:card-ready',
   'smartcard:dismiss',
+  'diagnostics:report',
+  'diagnostics:save',
 ] as const;
 
 export type Channel = (typeof CHANNELS)[number];
@@ -161,3 +163,12 @@ export type SmartcardView =
   /** `reader`: where the new Smartcard is (the card screen reads it again: it was blank when last read). */
   | { step: 'done'; flow: number; steps: SmartcardStepState[]; reader: string }
   | { step: 'failed'; flow: number; steps: SmartcardStepState[]; code: ErrorCode; rolledBack: boolean };
+
+/** The diagnostics report as the Diagnose screen shows and saves it (issue 14). */
+export interface DiagnosticsView {
+  createdAt: string;
+  text: string;
+  json: string;
+}
+
+export type DiagnosticsFormat = 'text' | 'json';

@@ -2,12 +2,12 @@
 // Both hosts (Electron IPC, preview HTTP) dispatch through it; the preload and the preview bridge expose
 // exactly `ZorgidApi` as `window.zorgid`.
 import { z } from 'zod';
-import { DEMO_CARDS, type AppInfo, type Channel, type DemoScenario, type EventName, type HandoffView, type SmartcardView } from './channels';
+import { DEMO_CARDS, type AppInfo, type Channel, type DiagnosticsView, type DemoScenario, type EventName, type HandoffView, type SmartcardView } from './channels';
 import type { CardEvent, CardReading, ReaderState } from './domain';
 import type { Result } from './errors';
 import { SettingsSetInputSchema, type SettingsView } from './settings-view';
 
-export { CHANNELS, EVENTS, isChannel, isEventName, DEMO_CARDS, DEFAULT_DEMO_SCENARIO, type Channel, type EventName, type AppInfo, type DemoCardKey, type DemoScenario, type HandoffRequestInfo, type HandoffView, SMARTCARD_SCREEN_STEPS, type SmartcardScreenStep, type SmartcardStepState, type SmartcardView } from './channels';
+export { CHANNELS, EVENTS, isChannel, isEventName, DEMO_CARDS, DEFAULT_DEMO_SCENARIO, type Channel, type EventName, type AppInfo, type DemoCardKey, type DemoScenario, type HandoffRequestInfo, type HandoffView, SMARTCARD_SCREEN_STEPS, type SmartcardScreenStep, type SmartcardStepState, type SmartcardView, type DiagnosticsView, type DiagnosticsFormat } from './channels';
 
 const noInput = z.undefined();
 const readerIndex = z.number().int().min(0).max(1);
@@ -52,6 +52,10 @@ export const CONTRACT = {
   'smartcard:uzi-pin': channel<null>()(z.strictObject({ flow: flowId, pin: z.string().max(64) })),
   'smartcard:card-ready': channel<null>()(z.strictObject({ flow: flowId })),
   'smartcard:dismiss': channel<null>()(z.strictObject({ flow: flowId })),
+  // Diagnostics (issue 14): the report main builds; save writes main's last report where the person
+  // chooses (Electron) or answers ERR_DIAG_SAVE_UNAVAILABLE (the preview then downloads it).
+  'diagnostics:report': channel<DiagnosticsView>()(noInput),
+  'diagnostics:save': channel<{ saved: boolean }>()(z.strictObject({ format: z.enum(['text', 'json']) })),
 } satisfies Record<Channel, { input: z.ZodType; result?: unknown }>;
 
 // Compile-time proof that CONTRACT and CHANNELS list the same names.

@@ -276,6 +276,15 @@ const APP_ERROR_MESSAGES: ErrorTexts<keyof typeof APP_ERROR_KINDS> = {
     nl: 'Deze instelling is ingesteld door uw organisatie en kan hier niet worden gewijzigd. Neem contact op met uw ICT-afdeling.',
     en: 'This setting is set by your organisation and cannot be changed here. Contact your IT department.',
   },
+  // Diagnostics and log (issue 14)
+  ERR_DIAG_SAVE_UNAVAILABLE: {
+    nl: 'Deze omgeving kan het diagnoserapport niet zelf als bestand opslaan. Gebruik Kopiëren en plak het rapport in een e-mail of melding.',
+    en: 'This environment cannot save the diagnostics report as a file itself. Use Copy and paste the report into an e-mail or ticket.',
+  },
+  ERR_DIAG_SAVE_FAILED: {
+    nl: 'Het diagnoserapport kon niet worden opgeslagen. Kies een andere map of gebruik Kopiëren.',
+    en: 'The diagnostics report could not be saved. Choose another folder or use Copy.',
+  },
 };
 
 export const ERROR_MESSAGES: ErrorTexts<ErrorCode> = { ...PROTOCOL_ERROR_MESSAGES, ...UZI_ERROR_MESSAGES, ...APP_ERROR_MESSAGES };

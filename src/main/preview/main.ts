@@ -16,6 +16,9 @@ import { handoffHandlers, setupHandoff } from '../handoff-setup';
 import { setupPolicy } from '../policy-setup';
 import { setupSmartcard } from '../smartcard-setup';
 import { startPreviewHost } from './server';
+import { logCardEvents, loggedHandlers } from '../app-log-setup';
+import { openAppLog } from '../core/diagnostics/app-log';
+import { gitCommit, policyReportOf, setupDiagnostics } from '../diagnostics-setup';
 
 interface Args {
   mode: CardBackendMode;
@@ -87,6 +90,8 @@ async function main(): Promise<void> {
     log,
   });
   const settings = policy.settings;
+  const appLog = openAppLog({ dir: args.dataDir, clock: Date.now });
+  appLog.write({ level: 'info', area: 'app', code: 'APP_STARTED' });
   const backend = await createCardBackend({
     mode: args.mode,
     clock: Date.now,
@@ -94,7 +99,8 @@ async function main(): Promise<void> {
     pkcs11ModulePath: (await settings.get()).pkcs11ModulePath,
     demoBackend: args.demoBackend,
     // The supervised card host as a forked Node child (Electron uses a utilityProcess instead).
-    cardHost: async ({ pkcs11ModulePath }) => createCardHost({ modulePath: pkcs11ModulePath }),
+    cardHost: async ({ pkcs11ModulePath, onLog }) => createCardHost({ modulePath: pkcs11ModulePath, onLog }),
+    onHostLog: (event) => appLog.write(event),
     ...(args.demoReadDelayMs !== undefined ? { demoReadDelayMs: args.demoReadDelayMs } : {}),
   });
   const info: AppInfo = {
@@ -124,8 +130,25 @@ async function main(): Promise<void> {
     appVersion: info.version,
     log,
   });
+  const listener = handoff.listener;
+  if (listener) appLog.write({ level: 'info', area: 'handoff', code: 'LISTENER_STARTED', fields: { port: listener.port } });
+  // No saveFile: the browser downloads the report itself (ERR_DIAG_SAVE_UNAVAILABLE tells it to).
+  const diagnostics = setupDiagnostics({
+    info,
+    policy: policyReportOf(() => settings.view()),
+    commit: gitCommit(repoRoot),
+    card: backend.card,
+    store,
+    appLog,
+    listener: () => (listener ? { state: 'listening', port: listener.port } : { state: 'unavailable', port: store.getSettings().loopbackPort, error: 'ERR_HANDOFF_LISTENER_UNAVAILABLE' }),
+    clock: Date.now,
+  });
+  const stopCardLog = logCardEvents(backend.card, appLog);
   const host = await startPreviewHost({
-    handlers: createHandlers({ card: backend.card, settings, info, demo: backend.demo, handoff: handoffHandlers(handoff.ui), smartcard: smartcard.handlers }),
+    handlers: loggedHandlers(
+      createHandlers({ card: backend.card, settings, info, demo: backend.demo, handoff: handoffHandlers(handoff.ui), smartcard: smartcard.handlers, diagnostics: diagnostics.handlers }),
+      appLog,
+    ),
     subscribe: (listener) => backend.card.subscribe(listener),
     subscribeHandoff: (listener) => handoff.subscribe(listener),
     subscribeSmartcard: (listener) => smartcard.subscribe(listener),
@@ -146,6 +169,8 @@ async function main(): Promise<void> {
   const stop = async (): Promise<void> => {
     if (stopping) return;
     stopping = true;
+    appLog.write({ level: 'info', area: 'app', code: 'APP_STOPPED' });
+    stopCardLog();
     await host.close();
     await handoff.close();
     await backend.close();

@@ -2,6 +2,7 @@ import { useEffect } from 'react';
 import { ErrorNotice } from './components/ErrorNotice';
 import { CardScreen } from './features/card-status/CardScreen';
 import { DemoControls } from './features/demo/DemoControls';
+import { DiagnosticsScreen } from './features/diagnostics/DiagnosticsScreen';
 import { HandoffScreen } from './features/login/HandoffScreen';
 import { PolicyErrorScreen } from './features/settings/PolicyErrorScreen';
 import { SettingsPage } from './features/settings/SettingsPage';
@@ -49,6 +50,7 @@ export function App() {
     ['card', t('nav.card')],
     ['settings', t('nav.settings')],
     ['smartcard', t('nav.smartcard')],
+    ['diagnostics', t('nav.diagnostics')],
   ];
 
   if (qrShown) {
@@ -106,6 +108,8 @@ export function App() {
             <CardScreen />
           ) : view === 'smartcard' ? (
             <SmartcardScreen />
+          ) : view === 'diagnostics' ? (
+            <DiagnosticsScreen />
           ) : (
             <SettingsPage />
           )}

@@ -125,6 +125,9 @@ const trim = (s: string) => s.replace(/[\s\0]+$/, '').trim();
 // C_Initialize may run once per process (build-notes.md); a second path needs a new card host.
 let loaded: { path: string; module: graphene.Module } | undefined;
 
+/** The module this process loaded, if any (diagnostics: pkcs11-diagnose-adapter.ts). */
+export const loadedModule = (): graphene.Module | undefined => loaded?.module;
+
 /**
  * Loads and initialises the PKCS#11 module once per process. `configuredPath` from settings; when
  * empty, the per-OS SafeSign search list (native/pkcs11-modules.ts).

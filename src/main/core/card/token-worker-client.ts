@@ -7,6 +7,7 @@ import type { CertificateSummary } from '../../../shared/domain';
 import { AppError, deserializeError, type SerializedError } from '../../../shared/errors';
 import type { TokenAccess, TokenSignRequest, TokenSlot } from './token-access';
 import type { SmartcardTokenAccess } from './smartcard-token';
+import type { ModuleInfo } from '../diagnostics/host-diagnosis';
 
 /** The Smartcard creation operations (smartcard-token.ts), forwarded by name. */
 export type SmartcardMethod = Exclude<keyof SmartcardTokenAccess, keyof TokenAccess>;
@@ -55,7 +56,9 @@ export type TokenWorkerRequest =
   | { id: number; op: 'listTokens' }
   | { id: number; op: 'readCertificates'; slotId: string }
   | { id: number; op: 'sign'; request: Omit<TokenSignRequest, 'pin'>; pin: Uint8Array }
-  | { id: number; op: 'smartcard'; method: SmartcardMethod; request: unknown };
+  | { id: number; op: 'smartcard'; method: SmartcardMethod; request: unknown }
+  /** C_GetInfo, slots and tokens for the diagnostics report (pkcs11-diagnose-adapter.ts). */
+  | { id: number; op: 'diagnose' };
 
 export type TokenWorkerResponse = { id: number; ok: true; value: unknown } | { id: number; ok: false; error: SerializedError };
 
@@ -68,7 +71,7 @@ export interface TokenWorkerOptions {
   workerFile?: string;
 }
 
-export function startTokenWorker(options: TokenWorkerOptions): SmartcardTokenAccess {
+export function startTokenWorker(options: TokenWorkerOptions): SmartcardTokenAccess & { diagnose(): Promise<ModuleInfo> } {
   const here = (name: string) => fileURLToPath(new URL(name, import.meta.url));
   const entry = options.workerFile ?? here('./token-worker.ts');
   const viaTsx = entry.endsWith('.ts');
@@ -116,6 +119,7 @@ export function startTokenWorker(options: TokenWorkerOptions): SmartcardTokenAcc
   return {
     ...smartcard,
     listTokens: () => call<TokenSlot[]>({ op: 'listTokens' }),
+    diagnose: () => call<ModuleInfo>({ op: 'diagnose' }),
     readCertificates: (slotId) => call<CertificateSummary[]>({ op: 'readCertificates', slotId }),
     async sign(req) {
       // The PIN moves (transfer) into the worker; our copy is zeroed either way.

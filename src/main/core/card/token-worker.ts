@@ -4,7 +4,8 @@
 // to kill the host.
 import { parentPort, workerData } from 'node:worker_threads';
 import { AppError, serializeError } from '../../../shared/errors';
-import { openPkcs11 } from './pkcs11-adapter';
+import { loadedModule, openPkcs11 } from './pkcs11-adapter';
+import { diagnoseModule } from './pkcs11-diagnose-adapter';
 import type { SmartcardTokenAccess } from './smartcard-token';
 import { fromWire, type TokenWorkerData, type TokenWorkerRequest, type TokenWorkerResponse } from './token-worker-client';
 
@@ -23,6 +24,9 @@ async function handle(req: TokenWorkerRequest): Promise<unknown> {
       req.pin.fill(0);
       return tokens().sign({ ...req.request, data: Buffer.from(req.request.data), pin });
     }
+    case 'diagnose':
+      tokens();
+      return diagnoseModule(loadedModule()!);
     case 'smartcard': {
       const fn = tokens()[req.method] as ((r: unknown) => Promise<unknown>) | undefined;
       if (typeof fn !== 'function') throw new AppError('ERR_INTERNAL', { method: req.method });

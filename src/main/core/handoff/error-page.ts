@@ -15,6 +15,7 @@ export function errorPage(code: ErrorCode): string {
 <h1>ZORG-ID Desktop</h1>
 <p>${escapeHtml(ERROR_MESSAGES[code].nl)}</p>
 <p>Foutcode: <code>${escapeHtml(code)}</code></p>
+<p>Uw helpdesk kan om het diagnoserapport vragen: in ZORG-ID Desktop onder <em>Diagnose</em>.</p>
 </body></html>
 `;
 }

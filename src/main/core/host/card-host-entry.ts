@@ -7,6 +7,8 @@ import { startTokenWorker } from '../card/token-worker-client';
 import { combineTokenSources } from '../card/token-sources';
 import { parseUziCertificate } from '@zorgid/uzi';
 import { serializeError } from '../../../shared/errors';
+import { hostLogEvent } from './host-log';
+import { diagnoseHost, type DiagnosableSource } from './host-diagnose';
 import { fromWire, toWire, type FromHost, type HostSettings, type HostTransport, type ToHost } from './host-protocol';
 
 function parentTransport(): HostTransport {
@@ -25,15 +27,20 @@ function parentTransport(): HostTransport {
 
 export async function runCardHost(transport: HostTransport): Promise<void> {
   let backend: SmartcardService | undefined;
+  let hostSettings: HostSettings | undefined;
+  const diagnosable: DiagnosableSource[] = [];
   const post = (m: FromHost) => transport.postMessage(m);
 
   const start = async (settings: HostSettings) => {
+    hostSettings = settings;
     backend = createCardBackend({
       monitor: settings.pcsc ? startReaderMonitor() : null,
       tokens: () => {
         const uzi = startTokenWorker({ modulePath: settings.modulePath, candidates: settings.moduleCandidates, workerFile: settings.tokenWorkerFile });
+        diagnosable.push({ role: 'uzi', configured: settings.modulePath, candidates: settings.moduleCandidates, diagnose: uzi.diagnose, readCertificates: uzi.readCertificates });
         if (!settings.smartcardModulePath || settings.smartcardModulePath === settings.modulePath) return uzi;
         const smartcard = startTokenWorker({ modulePath: settings.smartcardModulePath, candidates: [], workerFile: settings.tokenWorkerFile });
+        diagnosable.push({ role: 'smartcard', configured: settings.smartcardModulePath, candidates: [], diagnose: smartcard.diagnose, readCertificates: smartcard.readCertificates });
         // A Smartcard module that fails hides only its own tokens: UZI logins go on; the Smartcard
         // screen then finds no blank card in that reader and says so.
         return combineTokenSources([{ key: 'u', access: uzi }, { key: 's', access: smartcard }]);
@@ -46,6 +53,7 @@ export async function runCardHost(transport: HostTransport): Promise<void> {
     // after a restart that is the "re-read" subscribers rely on.
     await backend.readers().catch(() => undefined);
     backend.subscribe((event) => post({ t: 'event', event }));
+    post({ t: 'log', event: { level: 'info', area: 'host', code: 'HOST_STARTED', fields: { pid: process.pid } } });
     post({ t: 'ready' });
   };
 
@@ -55,6 +63,7 @@ export async function runCardHost(transport: HostTransport): Promise<void> {
       let value: unknown;
       if (msg.method === 'readers') value = await backend.readers();
       else if (msg.method === 'read') value = await backend.read(msg.reader);
+      else if (msg.method === 'diagnose') value = await diagnoseHost({ pcsc: hostSettings?.pcsc ?? false, readers: () => backend!.readers(), sources: diagnosable });
       else if (msg.method === 'smartcard') {
         const request = fromWire(msg.request);
         try {
@@ -70,7 +79,9 @@ export async function runCardHost(transport: HostTransport): Promise<void> {
       }
       post({ t: 'result', id: msg.id, ok: true, value } as FromHost);
     } catch (e) {
-      post({ t: 'result', id: msg.id, ok: false, error: serializeError(e) });
+      const error = serializeError(e);
+      post({ t: 'log', event: hostLogEvent(msg.method, error) });
+      post({ t: 'result', id: msg.id, ok: false, error });
     }
   };
 

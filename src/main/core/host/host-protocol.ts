@@ -21,7 +21,7 @@ export interface HostSettings {
   smartcardModulePath?: string | null;
 }
 
-export type CallMethod = 'readers' | 'read' | 'sign' | 'smartcard';
+export type CallMethod = 'readers' | 'read' | 'sign' | 'smartcard' | 'diagnose';
 
 export interface WireSignRequest {
   reader: string;
@@ -37,11 +37,15 @@ export type ToHost =
   | { t: 'call'; id: number; method: 'read'; reader: string }
   | { t: 'call'; id: number; method: 'sign'; request: WireSignRequest }
   /** A Smartcard token operation (smartcard-port.ts); `request` through toWire. */
-  | { t: 'call'; id: number; method: 'smartcard'; op: SmartcardOp; request: unknown };
+  | { t: 'call'; id: number; method: 'smartcard'; op: SmartcardOp; request: unknown }
+  /** The card host's part of the diagnostics report (host-diagnose.ts). */
+  | { t: 'call'; id: number; method: 'diagnose' };
 
 export type FromHost =
   | { t: 'ready' }
   | { t: 'event'; event: CardEvent }
+  /** A LogEvent for the app's log (core/diagnostics/log-event.ts); main sanitises it again. */
+  | { t: 'log'; event: unknown }
   | { t: 'result'; id: number; ok: true; value: ReaderState[] | CardReading | string | WireBytes | object }
   | { t: 'result'; id: number; ok: false; error: SerializedError };
 

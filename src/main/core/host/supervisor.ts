@@ -2,6 +2,7 @@
 // deadline. Middleware hangs for real (OpenSC 0.23 deadlocks when a card is pulled mid-call,
 // build-notes.md), so a missed deadline, a card pulled under a pending call, or a crash all end the
 // same way: SIGKILL, answer what was pending, start a new host, and let it report the readers afresh.
+import type { HostDiagnosis } from '../diagnostics/host-diagnosis';
 import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { CardEvent, CardReading, ReaderState } from '../../../shared/domain';
@@ -71,9 +72,11 @@ export interface Deadlines {
   smartcard: number;
   /** On-card RSA-2048 key generation: tens of seconds on a real card. */
   generateKey: number;
+  /** The diagnostics report's card part: C_GetInfo, slots, tokens and certificates of every module. */
+  diagnose: number;
 }
 
-export const DEFAULT_DEADLINES: Deadlines = { start: 15_000, readers: 5_000, read: 15_000, sign: 90_000, signWithoutPinpad: 20_000, smartcard: 30_000, generateKey: 120_000 };
+export const DEFAULT_DEADLINES: Deadlines = { start: 15_000, readers: 5_000, read: 15_000, sign: 90_000, signWithoutPinpad: 20_000, smartcard: 30_000, generateKey: 120_000, diagnose: 30_000 };
 
 export interface CardHostOptions {
   /** The host's entry file; defaults to card-host-entry.ts next to this file (run through tsx). */
@@ -98,6 +101,8 @@ export interface CardHostOptions {
   restart?: { max: number; windowMs: number; backoffMs: number; maxBackoffMs: number };
   clock?: () => number;
   launch?: HostLauncher;
+  /** The host's log events (core/diagnostics/log-event.ts), unchecked: the app log sanitises them. */
+  onLog?: (event: unknown) => void;
 }
 
 export interface CardHost extends SmartcardService {
@@ -105,6 +110,8 @@ export interface CardHost extends SmartcardService {
   hostPid(): number | undefined;
   /** Resolves when the current host has started and reported its readers. */
   whenReady(): Promise<void>;
+  /** The card host's part of the diagnostics report (host-diagnose.ts). */
+  diagnose(): Promise<HostDiagnosis>;
 }
 
 interface Pending {
@@ -182,6 +189,8 @@ export function createCardHost(options: CardHostOptions): CardHost {
       host.markReady();
     } else if (msg.t === 'result') {
       settle(msg.id, msg.ok ? { value: msg.value } : { error: deserializeError(msg.error) });
+    } else if (msg.t === 'log') {
+      options.onLog?.(msg.event);
     } else if (msg.t === 'event') {
       const event = msg.event;
       if (event.type === 'removed') pinpadOf.delete(event.reader);
@@ -353,6 +362,7 @@ export function createCardHost(options: CardHostOptions): CardHost {
       }
     },
     hostPid: () => running?.launched.pid,
+    diagnose: () => call<HostDiagnosis>('diagnose', (id) => ({ t: 'call', id, method: 'diagnose' })),
     async whenReady() {
       while (!running) {
         if (gaveUp || closed) throw gaveUp ?? new AppError('ERR_CARD_HOST_UNAVAILABLE');

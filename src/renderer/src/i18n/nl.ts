@@ -250,6 +250,21 @@ export const nl = {
   'smartcard.reader.smartcard': "{reader} — ZORG-ID Smartcard van {name}",
   'smartcard.reader.card': "{reader} — {card}",
   'smartcard.failedStep': "Mislukt bij: {step}.",
+  'nav.diagnostics': 'Diagnose',
+  'diagnostics.heading': 'Diagnose',
+  'diagnostics.intro': 'Dit rapport laat zien wat de app ziet: versies, instellingen, kaartlezers, passen en kaartsoftware, en de laatste foutcodes. Stuur het naar uw ICT-afdeling of helpdesk als een pas niet werkt.',
+  'diagnostics.copy': 'Kopiëren',
+  'diagnostics.save': 'Opslaan als bestand',
+  'diagnostics.saveJson': 'Opslaan als JSON',
+  'diagnostics.refresh': 'Opnieuw maken',
+  'diagnostics.making': 'Rapport wordt gemaakt…',
+  'diagnostics.reportLabel': 'Diagnoserapport',
+  'diagnostics.noPersonalData': 'Het rapport bevat geen persoonsgegevens: geen namen, UZI-, AGB- of BSN-nummers, geen serienummers van certificaten en nooit een PIN.',
+  'diagnostics.status.copied': 'Het rapport is gekopieerd.',
+  'diagnostics.status.copy-failed': 'Kopiëren lukte niet; het rapport is geselecteerd, druk op Ctrl+C (macOS: Cmd+C).',
+  'diagnostics.status.saved': 'Het rapport is opgeslagen.',
+  'diagnostics.status.downloaded': 'Het rapport is gedownload.',
+  'error.diagnosticsLink': 'Diagnoserapport bekijken',
 } as const;
 
 export type MessageKey = keyof typeof nl;

@@ -3,7 +3,7 @@ import type { AppInfo } from '../../../shared/contract';
 import type { SerializedError } from '../../../shared/errors';
 import { invoke } from '../api';
 
-export type View = 'card' | 'settings' | 'smartcard';
+export type View = 'card' | 'settings' | 'smartcard' | 'diagnostics';
 
 interface AppStore {
   info: AppInfo | null;
