@@ -8,9 +8,16 @@
 //
 // Any failure after the PIN step destroys what was made on the blank card (rollback). If the card is
 // gone and the rollback cannot run, what is left carries SMARTCARD_PENDING_LABEL (every object is made
-// with it and relabelled only after the portal activated the Smartcard): inspectBlank still calls the
+// with it and relabelled just before the portal activates the Smartcard): inspectBlank still calls the
 // card blank and generateKeyPair removes the leftovers, so the blank card stays reusable either way.
 // The portal only counts an activated Smartcard as existing.
+//
+// Finalise (the relabelling) comes before the activation: when it came after, a failure of that last
+// card call (card host killed) rolled the card back after the activation, destroying the key of an
+// active Smartcard, and the portal refused the retry (ERR_SMARTCARD_ALREADY_EXISTS;
+// test/smartcard/smartcard-host-kill.lab.test.ts). A pull between finalise and the activation leaves
+// a finalised card whose Smartcard is not active (no rollback without the card): the card is then
+// not blank, an administrator wipes it.
 import { createHash, timingSafeEqual, verify as verifySignature, X509Certificate } from 'node:crypto';
 import { SMARTCARD_SCREEN_STEPS } from '../../../shared/channels';
 import { AppError } from '../../../shared/errors';
@@ -217,10 +224,10 @@ export async function createSmartcard(
       const signature = await deps.blank.signWithKey({ slotId, pin: pinCopy(), id: key.id, mechanism: 'SHA256_RSA_PKCS', data: message });
       const publicKey = new X509Certificate(issued.certificateDer).publicKey;
       if (!verifySignature('sha256', message, publicKey, signature)) throw new AppError('ERR_SMARTCARD_VERIFY_FAILED');
-      await deps.portal.activate(issued.smartcardId, signature);
-      // Only now the objects stop being leftovers. A pull between activation and this call leaves an
-      // activated Smartcard whose card still looks blank: the portal shows it, an administrator removes it.
+      // The objects stop being leftovers before the activation, never after (header): the activation
+      // is the last call, so no rollback can follow it.
       await deps.blank.finalise({ slotId, pin: pinCopy(), id: key.id, label: SMARTCARD_KEY_LABEL });
+      await deps.portal.activate(issued.smartcardId, signature);
     });
 
     return { smartcardId: issued.smartcardId, certificateDer: issued.certificateDer, chainDer: issued.chainDer, token };

@@ -1,0 +1,114 @@
+// Searches process memory (Linux /proc/<pid>/mem through /proc/<pid>/maps) and files for a PIN's
+// bytes. Runs as a child process (node --import tsx pin-scan.ts, a JSON request on stdin) so the test
+// process that is scanned too never holds the PIN pattern itself: the needles arrive masked (each byte
+// XOR 0x5a, hex) and are unmasked only here.
+import { closeSync, existsSync, openSync, readdirSync, readFileSync, readSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export interface ScanRequest {
+  pids: number[];
+  paths: string[];
+  /** name → masked bytes (hex of each byte XOR MASK). */
+  needles: Record<string, string>;
+}
+export interface ScanHit {
+  where: string;
+  needle: string;
+  count: number;
+}
+export interface ScanResult {
+  hits: ScanHit[];
+  /** Per pid: bytes read and regions that could not be read. */
+  memory: Record<number, { bytes: number; regions: number; unreadable: number }>;
+  files: number;
+  /** Why memory could not be read at all (not Linux, no permission). */
+  memoryUnavailable?: string;
+}
+
+export const MASK = 0x5a;
+export const mask = (bytes: Uint8Array): string => Buffer.from(bytes.map((b) => b ^ MASK)).toString('hex');
+
+function count(haystack: Buffer, needle: Buffer): number {
+  let n = 0;
+  for (let i = haystack.indexOf(needle); i !== -1; i = haystack.indexOf(needle, i + 1)) n++;
+  return n;
+}
+
+function scanMemory(pid: number, needles: Array<[string, Buffer]>, result: ScanResult): void {
+  const maps = readFileSync(`/proc/${pid}/maps`, 'utf8').trim().split('\n');
+  const fd = openSync(`/proc/${pid}/mem`, 'r');
+  const stats = { bytes: 0, regions: 0, unreadable: 0 };
+  const longest = Math.max(...needles.map(([, n]) => n.length));
+  const chunk = Buffer.alloc(8 << 20);
+  try {
+    for (const line of maps) {
+      const [range, perms, , , , ...rest] = line.split(/\s+/);
+      // The PIN can only be left in writable memory (heaps, stacks, anonymous and V8 pages).
+      if (!perms?.startsWith('rw')) continue;
+      const path = rest.join(' ') || '[anon]';
+      if (path === '[vvar]' || path === '[vsyscall]') continue;
+      const [lo, hi] = range!.split('-').map((h) => parseInt(h, 16)) as [number, number];
+      stats.regions++;
+      const found = new Map<string, number>();
+      try {
+        for (let at = lo; at < hi; at += chunk.length - longest) {
+          const len = Math.min(chunk.length, hi - at);
+          const got = readSync(fd, chunk, 0, len, at);
+          stats.bytes += got;
+          const view = chunk.subarray(0, got);
+          for (const [name, needle] of needles) {
+            const c = count(view, needle);
+            if (c) found.set(name, (found.get(name) ?? 0) + c);
+          }
+          if (len < chunk.length) break;
+        }
+      } catch {
+        stats.unreadable++;
+      }
+      for (const [needle, c] of found) result.hits.push({ where: `pid ${pid} ${path} ${range}`, needle, count: c });
+    }
+  } finally {
+    closeSync(fd);
+  }
+  result.memory[pid] = stats;
+}
+
+function scanPath(path: string, needles: Array<[string, Buffer]>, result: ScanResult): void {
+  if (!existsSync(path)) return;
+  const st = statSync(path);
+  if (st.isDirectory()) {
+    for (const entry of readdirSync(path)) scanPath(join(path, entry), needles, result);
+    return;
+  }
+  if (!st.isFile()) return;
+  result.files++;
+  const data = readFileSync(path);
+  for (const [name, needle] of needles) {
+    const c = count(data, needle);
+    if (c) result.hits.push({ where: path, needle: name, count: c });
+  }
+}
+
+export function scan(request: ScanRequest): ScanResult {
+  const needles = Object.entries(request.needles).map(([name, hex]) => [name, Buffer.from(Buffer.from(hex, 'hex').map((b) => b ^ MASK))] as [string, Buffer]);
+  const result: ScanResult = { hits: [], memory: {}, files: 0 };
+  for (const path of request.paths) scanPath(path, needles, result);
+  if (process.platform !== 'linux') result.memoryUnavailable = 'not Linux';
+  else {
+    for (const pid of request.pids) {
+      try {
+        scanMemory(pid, needles, result);
+      } catch (e) {
+        result.memoryUnavailable = `pid ${pid}: ${(e as Error).message}`;
+      }
+    }
+  }
+  for (const [, n] of needles) n.fill(0);
+  return result;
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  const request = JSON.parse(readFileSync(0, 'utf8')) as ScanRequest;
+  process.stdout.write(JSON.stringify(scan(request)));
+}
