@@ -1,6 +1,7 @@
 // The landing page with its login QR (portal-rules.md §3), the logged-in page, the session as the
 // page script polls it, and logging out.
 import { newLoginQr, type LoginQrDeps } from '../login-qr';
+import { oidcReturnTo } from '../oidc/interaction-routes';
 import { landingPage, loggedInPage, mobileLoggedInPage } from '../pages/pages';
 import type { PortalContext, RouteContext } from '../route-context';
 import type { Sessions } from '../sessions';
@@ -42,6 +43,9 @@ async function freshLoginQr(ctx: RouteContext, c: PortalContext) {
 async function loggedIn(ctx: RouteContext, c: PortalContext) {
   const { store } = ctx;
   const s = c.get('session');
+  // A login an OpenID relying party asked for goes back to finish that interaction.
+  const back = ctx.liveSession(s) && s.kind === 'login' ? oidcReturnTo(c) : null;
+  if (back) return c.redirect(back, 303);
   if (ctx.liveSession(s) && s.kind === 'login' && s.mobileId) {
     const mobile = await store.getMobileId(s.mobileId);
     const memberships = mobile ? await store.listMemberships(mobile.personId) : [];
