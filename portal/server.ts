@@ -11,6 +11,7 @@ import { getRequestListener } from '@hono/node-server';
 import { Hono } from 'hono';
 import { createHandoffEvents } from './handoff-events';
 import { createHandoffs } from './handoffs';
+import { registerOidcClientRoutes } from './oidc/client-admin-routes';
 import { registerOidcInteractionRoutes } from './oidc/interaction-routes';
 import { createOidcListener } from './oidc/mount';
 import { createOidc, type Oidc } from './oidc/oidc';
@@ -134,6 +135,7 @@ export async function createPortal(options: PortalOptions): Promise<Portal> {
   registerSmartcardAdminRoutes(ctx);
   registerSmartcardRoutes(ctx, { validator, ca: smartcardCa });
   registerOidcInteractionRoutes(ctx, oidc);
+  registerOidcClientRoutes(ctx);
 
   const oidcListener = createOidcListener(oidc, createRateLimiter({ clock, limits: options.rateLimits }));
   const server = await listen(app, options.port ?? 0, oidcListener);
