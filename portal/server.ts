@@ -101,7 +101,7 @@ export async function createPortal(options: PortalOptions): Promise<Portal> {
   const sessions = createSessions({ store, clock, rng, origin: portalOrigin });
   const handoffs = createHandoffs({ store, clock, rng, origin: portalOrigin, audit, ...sessions });
   const events = createHandoffEvents();
-  const oidc = createOidc({ store: store.oidc, clock, rng, origin: portalOrigin, audit });
+  const oidc = createOidc({ store: store.oidc, clock, rng, origin: portalOrigin, audit, endPortalSession: (cookie) => sessions.endFromCookieHeader(cookie, 'uitgelogd') });
   const app = new Hono<Env>();
   const ctx: RouteContext = {
     app,

@@ -80,3 +80,27 @@ export async function registerClient(deps: ClientDeps, actor: string, raw: unkno
   });
   return { clientId, clientSecret, record };
 }
+
+/**
+ * The demo's example relying party (`npm start`, examples/relying-party/): registered at start with a
+ * fixed client_id and the secret the start script generated for this run; audited like any other.
+ */
+export async function seedDemoClient(deps: ClientDeps, input: { clientId: string; clientSecret: string; baseUrl: string }): Promise<void> {
+  if (await deps.store.getClient(input.clientId)) return;
+  const metadata: Record<string, unknown> = {
+    client_id: input.clientId,
+    client_name: 'Voorbeeld-EPD',
+    client_secret: input.clientSecret,
+    redirect_uris: [`${input.baseUrl}/callback`],
+    post_logout_redirect_uris: [`${input.baseUrl}/`],
+    scope: 'openid naam uzi rol organisatie',
+    grant_types: ['authorization_code'],
+    response_types: ['code'],
+    subject_type: 'pairwise',
+    token_endpoint_auth_method: 'client_secret_basic',
+    backchannel_logout_uri: `${input.baseUrl}/backchannel-logout`,
+    backchannel_logout_session_required: true,
+  };
+  await deps.store.createClient({ clientId: input.clientId, name: 'Voorbeeld-EPD', metadata, createdAt: deps.clock(), createdBy: 'system:demo' });
+  await deps.audit({ at: deps.clock(), actor: 'system:demo', action: 'oidc.client.register', outcome: 'ok', detail: { client: input.clientId, name: 'Voorbeeld-EPD', redirectUris: metadata.redirect_uris } });
+}

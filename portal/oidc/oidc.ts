@@ -12,6 +12,8 @@ export interface OidcDeps {
   rng: (bytes: number) => Uint8Array;
   origin: () => string;
   audit(entry: AuditEntry): Promise<void>;
+  /** "Ja, uitloggen" at the provider ends the portal session of that browser too. */
+  endPortalSession?(cookieHeader: string | undefined): Promise<boolean>;
 }
 
 export interface Oidc {

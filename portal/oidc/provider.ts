@@ -5,6 +5,7 @@
 import { createHash } from 'node:crypto';
 import Provider, { type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
 import type { OidcStore } from '../store/oidc-store';
+import type { AuditEntry } from '../store/store';
 import { oidcAdapter } from './adapter';
 import { ACR_MOBIEL, ACR_SMARTCARD, OIDC_SCOPE_CLAIMS } from './claims';
 import { signingKeys } from './keys';
@@ -21,6 +22,8 @@ export interface ProviderDeps {
   rng: (bytes: number) => Uint8Array;
   /** The portal origin (known once the server listens). */
   origin: string;
+  audit(entry: AuditEntry): Promise<void>;
+  endPortalSession?(cookieHeader: string | undefined): Promise<boolean>;
 }
 
 const LOOPBACK = new Set(['127.0.0.1', '[::1]']);
@@ -89,6 +92,14 @@ export async function buildProvider(deps: ProviderDeps): Promise<Provider> {
   const provider = new Provider(`${deps.origin}${OIDC_PREFIX}`, configuration);
   // Loopback only: the portal listens on 127.0.0.1 with http; no proxy in front.
   provider.proxy = false;
+  // RP-initiated logout confirmed with "Ja, uitloggen": the portal's own session ends as well (the
+  // provider's session is the portal login), audited before the browser is sent on.
+  provider.use(async (ctx, next) => {
+    await next();
+    if (ctx.method !== 'POST' || ctx.path !== '/session/end/confirm' || ctx.status !== 303 || !ctx.oidc?.params?.logout) return;
+    const ended = (await deps.endPortalSession?.(ctx.req.headers.cookie)) ?? false;
+    await deps.audit({ at: deps.clock(), actor: 'browser', action: 'oidc.logout', outcome: 'ok', detail: { portalSession: ended } });
+  });
   return provider;
 }
 
