@@ -42,6 +42,7 @@ function fromForm(f: Record<string, unknown>): unknown {
     scopes: asList(f.scopes),
     auth: method === 'private_key_jwt' ? { method, jwksUri: f.jwks_uri } : { method },
     ...(backchannel ? { backchannelLogoutUri: backchannel } : {}),
+    userinfoSigned: f.userinfo_jwt === 'ja',
   };
 }
 

@@ -30,6 +30,7 @@ ${error}
   <p><label>Post-logout redirect-URI's (één per regel) <textarea name="post_logout_redirect_uris" rows="2">${v.post_logout_redirect_uris ?? ''}</textarea></label></p>
   <p><label>Back-channel logout-URI <input name="backchannel_logout_uri" value="${v.backchannel_logout_uri ?? ''}"></label></p>
   <fieldset><legend>Toegestane scopes (openid altijd)</legend>${scopes}</fieldset>
+  <p><label><input type="checkbox" name="userinfo_jwt" value="ja"> Userinfo als ondertekende JWT</label></p>
   <fieldset><legend>Authenticatie bij het token-endpoint</legend>
     <label><input type="radio" name="authenticatie" value="client_secret_basic" checked> Client secret (eenmalig getoond)</label><br>
     <label><input type="radio" name="authenticatie" value="private_key_jwt"> private_key_jwt met JWKS-URL:</label> <input name="jwks_uri" value="${v.jwks_uri ?? ''}">

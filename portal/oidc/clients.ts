@@ -27,6 +27,8 @@ export const clientInputSchema = z.strictObject({
   scopes: z.array(z.enum(OIDC_SCOPES)).min(1),
   auth: z.discriminatedUnion('method', [z.strictObject({ method: z.literal('client_secret_basic') }), z.strictObject({ method: z.literal('private_key_jwt'), jwksUri: httpUrl })]),
   backchannelLogoutUri: httpUrl.optional(),
+  /** Userinfo as a signed JWT (application/jwt, RS256) instead of JSON. */
+  userinfoSigned: z.boolean().default(false),
 });
 export type ClientInput = z.input<typeof clientInputSchema>;
 
@@ -68,6 +70,7 @@ export async function registerClient(deps: ClientDeps, actor: string, raw: unkno
     ...(clientSecret ? { client_secret: clientSecret } : {}),
     ...(input.auth.method === 'private_key_jwt' ? { jwks_uri: input.auth.jwksUri } : {}),
     ...(input.backchannelLogoutUri ? { backchannel_logout_uri: input.backchannelLogoutUri, backchannel_logout_session_required: true } : {}),
+    ...(input.userinfoSigned ? { userinfo_signed_response_alg: 'RS256' } : {}),
   };
   const record: OidcClientRecord = { clientId, name: input.name, metadata, createdAt: deps.clock(), createdBy: actor };
   await deps.store.createClient(record);

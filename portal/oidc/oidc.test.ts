@@ -16,6 +16,7 @@ import { authRequest, codeFlow, follow, registerTestRp, startLogoutSink } from '
 let pki: CardLabPki;
 let dir: string;
 let portal: Portal;
+let now: number;
 
 beforeAll(async () => {
   pki = await loadLab();
@@ -23,7 +24,7 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 beforeEach(async () => {
-  const now = LAB_VALID_AT.getTime();
+  now = LAB_VALID_AT.getTime();
   portal = await createOrgPortal(pki, join(dir, `oidc-${randomBytes(6).toString('hex')}.sqlite`), { clock: () => now });
 });
 afterEach(async () => {
@@ -152,6 +153,31 @@ describe('OpenID Provider', () => {
     } finally {
       await sink.close();
     }
+  });
+
+  it('answers userinfo as a signed JWT for a client registered so', async () => {
+    const rp = await registerTestRp(portal, { userinfoSigned: true });
+    const req = await authRequest(rp);
+    const { callback } = await codeFlow(new TestBrowser(P), P, K, rp, req);
+    const tokens = await client.authorizationCodeGrant(rp.config, callback, { pkceCodeVerifier: req.verifier, expectedState: req.state, expectedNonce: req.nonce });
+    const res = await fetch(`${portal.url}/oidc/me`, { headers: { authorization: `Bearer ${tokens.access_token}` } });
+    expect(res.headers.get('content-type')).toMatch(/^application\/jwt/);
+    const { jwtVerify, createRemoteJWKSet } = await import('jose');
+    const { payload } = await jwtVerify(await res.text(), createRemoteJWKSet(new URL(`${portal.url}/oidc/jwks`)), { issuer: `${portal.origin}/oidc`, audience: rp.clientId });
+    expect(payload).toMatchObject({ sub: tokens.claims()!.sub, uzi_nummer: '900016528', abonnee_nummer: '90000382' });
+  });
+
+  it('refuses a nonce mismatch at the client and an expired code at the provider', async () => {
+    const rp = await registerTestRp(portal);
+    const browser = new TestBrowser(P);
+    const req = await authRequest(rp);
+    const { callback } = await codeFlow(browser, P, K, rp, req);
+    await expect(client.authorizationCodeGrant(rp.config, callback, { pkceCodeVerifier: req.verifier, expectedState: req.state, expectedNonce: 'another-nonce' })).rejects.toMatchObject({ code: 'OAUTH_JWT_CLAIM_COMPARISON_FAILED' });
+    const req2 = await authRequest(rp);
+    const second = await codeFlow(browser, P, K, rp, req2);
+    // 60 s codes (provider.ts ttl), expiry kept by the store with the portal's clock.
+    now += 61_000;
+    await expect(client.authorizationCodeGrant(rp.config, second.callback, { pkceCodeVerifier: req2.verifier, expectedState: req2.state, expectedNonce: req2.nonce })).rejects.toMatchObject({ error: 'invalid_grant' });
   });
 
   it('keeps tokens signed before a key rotation verifiable', async () => {
