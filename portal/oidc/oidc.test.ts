@@ -32,6 +32,13 @@ afterEach(async () => {
 });
 
 const P = () => portal;
+
+async function createPortalWithLimits(): Promise<Portal> {
+  const { createPortal } = await import('../server');
+  const { labTrust, labCrls } = await import('../../test/card-lab/lab-tokens');
+  const bucket = { perClient: { capacity: 2, perMinute: 1 }, global: { capacity: 100, perMinute: 100 } };
+  return createPortal({ dbPath: join(dir, `oidc-limits-${randomBytes(6).toString('hex')}.sqlite`), trust: { ...labTrust(pki), crls: labCrls(pki) }, clock: () => now, rateLimits: { 'back-channel': bucket } });
+}
 const K = () => pki;
 
 describe('OpenID Provider', () => {
@@ -178,6 +185,16 @@ describe('OpenID Provider', () => {
     // 60 s codes (provider.ts ttl), expiry kept by the store with the portal's clock.
     now += 61_000;
     await expect(client.authorizationCodeGrant(rp.config, second.callback, { pkceCodeVerifier: req2.verifier, expectedState: req2.state, expectedNonce: req2.nonce })).rejects.toMatchObject({ error: 'invalid_grant' });
+  });
+
+  it('keeps the house rules on /oidc: a bounded body and token buckets per client address', async () => {
+    const big = await fetch(`${portal.url}/oidc/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'x='.padEnd(20_000, 'a') });
+    expect(big.status).toBe(413);
+    const limited = await createPortalWithLimits();
+    const answers = [];
+    for (let i = 0; i < 3; i++) answers.push((await fetch(`${limited.url}/oidc/.well-known/openid-configuration`)).status);
+    expect(answers).toEqual([200, 200, 429]);
+    await limited.close();
   });
 
   it('keeps tokens signed before a key rotation verifiable', async () => {

@@ -74,9 +74,9 @@ export function createOidc(deps: OidcDeps): Oidc {
       const grants = await deps.store.grantsOfCard(cardSessionId);
       if (grants.length === 0) return 0;
       const p = await provider();
-      let sent = 0;
-      for (const grantId of grants) if (await logoutGrant(p, grantId)) sent++;
-      return sent;
+      // In parallel: one relying party that is down (2.5 s timeout each) does not hold up the others.
+      const sent = await Promise.all(grants.map((grantId) => logoutGrant(p, grantId)));
+      return sent.filter(Boolean).length;
     },
   };
 }
