@@ -34,9 +34,12 @@ interface LoginAccount {
 async function accountOf(ctx: RouteContext, s: SessionRecord): Promise<LoginAccount | null> {
   if (s.holder) {
     const registration = await ctx.store.getRegistration(s.holder.ura);
-    // RFC 8176: sc (smart card) and pin (the card's PIN). The session does not say whether the card
-    // was a UZI-pas or a ZORG-ID Smartcard (docs/oidc.md, open point): pas_type is the UZI card type.
-    return { accountId: `uzi:${s.holder.uziNumber}`, claims: holderClaims(s.holder, registration?.name ?? null, false), acr: ACR_SMARTCARD, amr: ['sc', 'pin'] };
+    // A ZORG-ID Smartcard carries a UZI-shaped certificate of our Smartcard CA (seed 003): the store
+    // knows its certificate.
+    const cert = s.cardSessionId ? await ctx.store.oidc.certOfCardSession(s.cardSessionId) : null;
+    const smartcard = cert ? (await ctx.store.findSmartcardByCert(cert))?.status === 'active' : false;
+    // RFC 8176: sc (smart card) and pin (the card's PIN).
+    return { accountId: `uzi:${s.holder.uziNumber}`, claims: holderClaims(s.holder, registration?.name ?? null, smartcard), acr: ACR_SMARTCARD, amr: ['sc', 'pin'] };
   }
   if (s.mobileId) {
     const mobile = await ctx.store.getMobileId(s.mobileId);
@@ -52,8 +55,12 @@ async function interaction(ctx: RouteContext, oidc: Oidc, c: PortalContext) {
   const { incoming: req, outgoing: res } = c.env as { incoming: IncomingMessage; outgoing: ServerResponse };
   const provider = await oidc.provider();
   const details = await provider.interactionDetails(req, res).catch(() => null);
-  if (!details || details.uid !== c.req.param('uid')) return ctx.refuse(c, 'ERR_OIDC_INTERACTION_UNKNOWN', true);
   const s = c.get('session');
+  if (!details || details.uid !== c.req.param('uid')) {
+    // An abandoned relying-party login whose return cookie outlived it: a logged-in person just goes on.
+    if (ctx.liveSession(s) && s.kind === 'login') return c.redirect('/ingelogd', 303);
+    return ctx.refuse(c, 'ERR_OIDC_INTERACTION_UNKNOWN', true);
+  }
   const forced = details.prompt.reasons.includes('login_prompt') || details.prompt.reasons.includes('max_age');
   const account = ctx.liveSession(s) && s.kind === 'login' && (!forced || s.createdAt >= details.iat * 1000) ? await accountOf(ctx, s) : null;
   if (!s || !account) {

@@ -11,7 +11,7 @@ import { LAB_VALID_AT, loadLab } from '../../test/card-lab/lab-tokens';
 import type { Portal } from '../server';
 import { createOrgPortal, TestBrowser } from '../test/org-flow';
 import { ACR_SMARTCARD, LOA_HIGH } from './claims';
-import { authRequest, codeFlow, follow, registerTestRp, startLogoutSink } from './test/oidc-flow';
+import { authRequest, cardLogin, codeFlow, follow, registerTestRp, startLogoutSink } from './test/oidc-flow';
 
 let pki: CardLabPki;
 let dir: string;
@@ -195,6 +195,46 @@ describe('OpenID Provider', () => {
     for (let i = 0; i < 3; i++) answers.push((await fetch(`${limited.url}/oidc/.well-known/openid-configuration`)).status);
     expect(answers).toEqual([200, 200, 429]);
     await limited.close();
+  });
+
+  it('names a ZORG-ID Smartcard login as such (pas_type), from the active Smartcard of its certificate', async () => {
+    await portal.close();
+    const { createPortal } = await import('../server');
+    const { labTrust, labCrls } = await import('../../test/card-lab/lab-tokens');
+    portal = await createPortal({
+      dbPath: join(dir, `oidc-sc-${randomBytes(6).toString('hex')}.sqlite`),
+      trust: { ...labTrust(pki), crls: labCrls(pki) },
+      clock: () => now,
+      smartcardCa: { certDer: pki.smartcardCa.certDer, keyPkcs8Der: pki.smartcardCa.keyPkcs8Der },
+    });
+    const der = Buffer.from(pki.cards['SC-employee'].auth!.certDer);
+    const { createHash } = await import('node:crypto');
+    await portal.store.createSmartcard({
+      id: 'sc-1', uziNumber: '900016529', ura: '90000382', personId: null, name: 'Sanne Jansen', certSha256: createHash('sha256').update(der).digest('hex'),
+      certDer: der.toString('base64'), serialHex: '01', status: 'pending', activationChallenge: 'x', createdAt: now, activatedAt: null, blockReason: null, blockedAt: null, removedAt: null,
+    });
+    expect(await portal.store.setSmartcardStatus('sc-1', ['pending'], 'active', now)).toBe(true);
+    const rp = await registerTestRp(portal);
+    const req = await authRequest(rp);
+    const browser = new TestBrowser(P);
+    const first = await follow(browser, portal, req.url.href);
+    expect(first.location).toBeNull();
+    await cardLogin(browser, P, K, 'SC-employee');
+    const back = await follow(browser, portal, '/ingelogd');
+    const tokens = await client.authorizationCodeGrant(rp.config, new URL(back.location!), { pkceCodeVerifier: req.verifier, expectedState: req.state, expectedNonce: req.nonce });
+    expect(tokens.claims()).toMatchObject({ pas_type: 'ZORG-ID Smartcard', uzi_nummer: '900016529', acr: ACR_SMARTCARD, amr: ['sc', 'pin'] });
+  });
+
+  it('refuses an unknown interaction with its own code; a logged-in person goes on to the portal', async () => {
+    const anonymous = await fetch(`${portal.url}/inloggen/oidc/abcdefghijklmnop`, { headers: { accept: 'text/html' } });
+    expect(anonymous.status).toBe(400);
+    expect(await anonymous.text()).toContain('ERR_OIDC_INTERACTION_UNKNOWN');
+    const browser = new TestBrowser(P);
+    await browser.fetch('/');
+    await cardLogin(browser, P, K);
+    const loggedIn = await browser.fetch('/inloggen/oidc/abcdefghijklmnop');
+    expect(loggedIn.status).toBe(303);
+    expect(loggedIn.headers.get('location')).toBe('/ingelogd');
   });
 
   it('keeps tokens signed before a key rotation verifiable', async () => {

@@ -56,4 +56,6 @@ export interface OidcStore {
   /** Which card session (handoff-protocol.md §6) a grant came from. */
   bindGrantToCard(grantId: string, cardSessionId: string, at: number): Promise<void>;
   grantsOfCard(cardSessionId: string): Promise<string[]>;
+  /** The certificate (SHA-256, hex) that opened a card session: read from the handoff it came from. */
+  certOfCardSession(cardSessionId: string): Promise<string | null>;
 }

@@ -39,6 +39,8 @@ export function oidcTables(db: Database.Database): { oidc: OidcStore } {
   const getAccount = db.prepare<[string], { account_id: string; claims_json: string; updated_at: number }>('SELECT * FROM oidc_accounts WHERE account_id = ?');
   const bindGrant = db.prepare('INSERT OR REPLACE INTO oidc_card_grants (grant_id, card_session_id, created_at) VALUES (?, ?, ?)');
   const grantsOf = db.prepare<[string], { grant_id: string }>('SELECT grant_id FROM oidc_card_grants WHERE card_session_id = ?');
+  // Read-only look into the handoff aggregate: which certificate signed the login of a card session.
+  const certOf = db.prepare<[string], { cert_sha256: string | null }>('SELECT cert_sha256 FROM handoff_requests WHERE card_session_id = ?');
 
   const client = (r: ClientRow): OidcClientRecord => ({
     clientId: r.client_id,
@@ -108,6 +110,9 @@ export function oidcTables(db: Database.Database): { oidc: OidcStore } {
     },
     async grantsOfCard(cardSessionId) {
       return grantsOf.all(cardSessionId).map((r) => r.grant_id);
+    },
+    async certOfCardSession(cardSessionId) {
+      return certOf.get(cardSessionId)?.cert_sha256 ?? null;
     },
   };
   return { oidc };
