@@ -135,7 +135,7 @@ export async function createPortal(options: PortalOptions): Promise<Portal> {
   registerSmartcardAdminRoutes(ctx);
   registerSmartcardRoutes(ctx, { validator, ca: smartcardCa });
   registerOidcInteractionRoutes(ctx, oidc);
-  registerOidcClientRoutes(ctx);
+  registerOidcClientRoutes(ctx, oidc);
 
   const oidcListener = createOidcListener(oidc, createRateLimiter({ clock, limits: options.rateLimits }));
   const server = await listen(app, options.port ?? 0, oidcListener);

@@ -6,15 +6,27 @@ import type { PortalContext, RouteContext } from '../route-context';
 import { isApi, refused, sessionActor } from '../routes/admin-gate';
 import { registerClient, type ClientDeps } from './clients';
 import { CLIENTS_PATH, clientSecretPage, clientsPage } from './client-pages';
+import type { Oidc } from './oidc';
 import { OIDC_PREFIX } from './provider';
 
 const API_PATH = `/api${CLIENTS_PATH}`;
 
-export function registerOidcClientRoutes(ctx: RouteContext): void {
+export function registerOidcClientRoutes(ctx: RouteContext, oidc: Pick<Oidc, 'rotateKeys'>): void {
   for (const path of [CLIENTS_PATH, API_PATH]) {
     ctx.app.get(path, (c) => list(ctx, c));
     ctx.app.post(path, (c) => register(ctx, c));
+    ctx.app.post(`${path}/sleutel`, (c) => rotate(ctx, oidc, c));
   }
+}
+
+/** Key rotation (keys.ts): audited with the administrator who asked for it. */
+async function rotate(ctx: RouteContext, oidc: Pick<Oidc, 'rotateKeys'>, c: PortalContext) {
+  const who = await administrator(ctx, c, 'oidc.key.rotate');
+  if (who.refusal) return who.refusal;
+  const kid = await oidc.rotateKeys();
+  await ctx.audit({ at: ctx.clock(), actor: who.actor, action: 'oidc.key.rotate', outcome: 'ok', detail: { kid } });
+  if (isApi(c)) return c.json({ outcome: 'ok', kid });
+  return c.redirect(`${CLIENTS_PATH}?melding=sleutel`, 303);
 }
 
 /** The administrator, or the refusal (login required, or not an Administrator anywhere). */
@@ -51,7 +63,8 @@ async function list(ctx: RouteContext, c: PortalContext) {
   if (who.refusal) return who.refusal;
   const clients = await ctx.store.oidc.listClients();
   if (isApi(c)) return c.json({ clients: clients.map((r) => ({ clientId: r.clientId, name: r.name, metadata: { ...r.metadata, client_secret: undefined } })) });
-  return c.html(clientsPage({ clients, issuer: `${ctx.origin()}${OIDC_PREFIX}` }));
+  const notice = c.req.query('melding') === 'sleutel' ? 'Er is een nieuwe ondertekeningssleutel in gebruik.' : null;
+  return c.html(clientsPage({ clients, issuer: `${ctx.origin()}${OIDC_PREFIX}`, notice }));
 }
 
 async function register(ctx: RouteContext, c: PortalContext) {

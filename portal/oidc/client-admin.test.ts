@@ -73,6 +73,23 @@ describe('relying party registration', () => {
   });
 });
 
+describe('signing key rotation', () => {
+  it('lets an Administrator rotate the key from the screen; the JWKS keeps the old key; audited', async () => {
+    const admin = await world.member({ ura: ORG_A.ura, role: 'Administrator' });
+    const home = await (await admin.browser.fetch('/beheer')).text();
+    expect(home).toContain('href="/beheer/toepassingen"');
+    const before = (await (await fetch(`${world.portal.url}/oidc/jwks`)).json()) as { keys: Array<{ kid: string }> };
+    const res = await admin.browser.fetch('/beheer/toepassingen/sleutel', { method: 'POST', headers: { origin: world.portal.origin } });
+    expect(res.status).toBe(303);
+    expect(await (await admin.browser.fetch(res.headers.get('location')!)).text()).toContain('nieuwe ondertekeningssleutel');
+    const after = (await (await fetch(`${world.portal.url}/oidc/jwks`)).json()) as { keys: Array<{ kid: string }> };
+    expect(after.keys.map((k) => k.kid)).toEqual([expect.any(String), before.keys[0]!.kid]);
+    expect((await world.portal.store.listAudit()).find((a) => a.action === 'oidc.key.rotate')).toMatchObject({ actor: `person:${admin.person.id}`, outcome: 'ok' });
+    const beheerder = await world.member({ ura: ORG_A.ura, role: 'Beheerder' });
+    expect((await api(beheerder.browser, 'POST', '/api/beheer/toepassingen/sleutel', {})).json.code).toBe('ERR_ADMIN_FORBIDDEN');
+  });
+});
+
 describe('Mobiel ID login as the interaction', () => {
   it('finishes the code flow with acr mobiel after the login QR', async () => {
     const admin = await world.member({ ura: ORG_A.ura, role: 'Administrator' });

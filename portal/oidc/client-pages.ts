@@ -8,7 +8,7 @@ import { OIDC_SCOPE_CLAIMS, OIDC_SCOPES } from './claims';
 
 export const CLIENTS_PATH = '/beheer/toepassingen';
 
-export function clientsPage(input: { clients: OidcClientRecord[]; issuer: string; code?: ErrorCode | null; values?: Record<string, string> }): string {
+export function clientsPage(input: { clients: OidcClientRecord[]; issuer: string; code?: ErrorCode | null; values?: Record<string, string>; notice?: string | null }): string {
   const v = input.values ?? {};
   const error = input.code ? html`<p class="error" role="alert" id="client-error">${ERROR_MESSAGES[input.code].nl}</p>` : raw('');
   const rows = input.clients.map(
@@ -21,6 +21,7 @@ export function clientsPage(input: { clients: OidcClientRecord[]; issuer: string
     'Toepassingen',
     html`<h1>Toepassingen die met ZORG-ID inloggen</h1>
 <p>Issuer voor OpenID Connect: <code id="issuer">${input.issuer}</code> (discovery: <code>${input.issuer}/.well-known/openid-configuration</code>)</p>
+${input.notice ? html`<p class="notice" role="status">${input.notice}</p>` : raw('')}
 <table id="clients"><thead><tr><th>Naam</th><th>client_id</th><th>Redirect-URI's</th><th>Scopes</th><th>Authenticatie</th></tr></thead><tbody>${rows}</tbody></table>
 <h2>Toepassing registreren</h2>
 ${error}
@@ -36,7 +37,10 @@ ${error}
     <label><input type="radio" name="authenticatie" value="private_key_jwt"> private_key_jwt met JWKS-URL:</label> <input name="jwks_uri" value="${v.jwks_uri ?? ''}">
   </fieldset>
   <p><button type="submit" class="primary" id="client-register">Registreren</button></p>
-</form>`,
+</form>
+<h2>Ondertekeningssleutel</h2>
+<p>Een nieuwe sleutel ondertekent voortaan; de oude blijft 24 uur in de JWKS, zodat eerder uitgegeven tokens geldig blijven.</p>
+<form method="post" action="${CLIENTS_PATH}/sleutel"><button type="submit" id="rotate-key">Nieuwe sleutel</button></form>`,
   );
 }
 
