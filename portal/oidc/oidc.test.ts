@@ -86,6 +86,7 @@ describe('OpenID Provider', () => {
     const info = await client.fetchUserInfo(rp.config, tokens.access_token, claims.sub);
     expect(info.uzi_nummer).toBe('900016528');
     expect(info.abonnee_nummer).toBe(claims.abonnee_nummer);
+    expect((await portal.store.listAudit()).find((a) => a.action === 'oidc.token')).toMatchObject({ outcome: 'ok', actor: `client:${rp.clientId}` });
     // The code is single use: a replay gets invalid_grant.
     await expect(client.authorizationCodeGrant(rp.config, callback, { pkceCodeVerifier: req.verifier, expectedState: req.state, expectedNonce: req.nonce })).rejects.toMatchObject({ error: 'invalid_grant' });
   });
@@ -121,7 +122,9 @@ describe('OpenID Provider', () => {
       const answer = location ? new URL(location).searchParams.get('error') : /<code id="oidc-error">([a-z_]+)<\/code>/.exec(await res.text())?.[1];
       expect(answer, JSON.stringify(extra)).toBe(error);
     }
-    expect((await portal.store.listAudit()).some((a) => a.action === 'oidc.login')).toBe(false);
+    const audit = await portal.store.listAudit();
+    expect(audit.some((a) => a.action === 'oidc.login')).toBe(false);
+    expect(audit.filter((a) => a.action === 'oidc.authorize').map((a) => a.detail?.error)).toEqual(['invalid_scope', 'invalid_redirect_uri', 'invalid_request', 'invalid_request']);
   });
 
   it('refuses an unknown client and a wrong client secret', async () => {

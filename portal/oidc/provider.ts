@@ -7,6 +7,7 @@ import Provider, { type Configuration, type KoaContextWithOIDC } from 'oidc-prov
 import type { OidcStore } from '../store/oidc-store';
 import type { AuditEntry } from '../store/store';
 import { oidcAdapter } from './adapter';
+import { auditProviderCalls } from './audit';
 import { ACR_MOBIEL, ACR_SMARTCARD, OIDC_SCOPE_CLAIMS } from './claims';
 import { signingKeys } from './keys';
 import { logoutPage, oidcErrorPage, postLogoutPage } from './pages';
@@ -92,6 +93,7 @@ export async function buildProvider(deps: ProviderDeps): Promise<Provider> {
   const provider = new Provider(`${deps.origin}${OIDC_PREFIX}`, configuration);
   // Loopback only: the portal listens on 127.0.0.1 with http; no proxy in front.
   provider.proxy = false;
+  auditProviderCalls(provider, deps);
   // RP-initiated logout confirmed with "Ja, uitloggen": the portal's own session ends as well (the
   // provider's session is the portal login), audited before the browser is sent on.
   provider.use(async (ctx, next) => {
