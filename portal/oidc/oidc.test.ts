@@ -51,6 +51,8 @@ describe('OpenID Provider', () => {
     expect(d.code_challenge_methods_supported).toEqual(['S256']);
     expect(d.subject_types_supported).toEqual(['pairwise']);
     expect(d.registration_endpoint).toBeUndefined();
+    expect(d.grant_types_supported).toEqual(['authorization_code']);
+    expect(d.token_endpoint_auth_methods_supported).toEqual(['client_secret_basic', 'private_key_jwt']);
     expect(d.backchannel_logout_supported).toBe(true);
     expect(d.end_session_endpoint).toBe(`${portal.origin}/oidc/session/end`);
     expect(d.scopes_supported).toEqual(expect.arrayContaining(['openid', 'naam', 'uzi', 'rol', 'organisatie']));

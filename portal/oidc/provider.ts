@@ -48,6 +48,8 @@ export async function buildProvider(deps: ProviderDeps): Promise<Provider> {
     scopes: Object.keys(OIDC_SCOPE_CLAIMS),
     acrValues: [ACR_SMARTCARD, ACR_MOBIEL],
     responseTypes: ['code'],
+    // What the administrator can register (clients.ts); no public clients, no shared-key JWTs.
+    clientAuthMethods: ['client_secret_basic', 'private_key_jwt'],
     // oidc-provider only knows S256; required for confidential clients too (OAuth 2.1, issue 18).
     pkce: { required: () => true },
     subjectTypes: ['pairwise'],
