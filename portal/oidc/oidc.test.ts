@@ -142,6 +142,26 @@ describe('OpenID Provider', () => {
     await expect(client.authorizationCodeGrant(wrong, callback, { pkceCodeVerifier: req.verifier, expectedState: req.state, expectedNonce: req.nonce })).rejects.toMatchObject({ status: 401, cause: [{ parameters: { error: 'invalid_client' } }] });
   });
 
+  it('authenticates a private_key_jwt client with the keys at its registered JWKS URL', async () => {
+    const { generateKeyPair, exportJWK } = await import('jose');
+    const { createServer } = await import('node:http');
+    const { privateKey, publicKey } = await generateKeyPair('RS256', { extractable: true });
+    const jwk = { ...(await exportJWK(publicKey)), kid: 'rp-key-1', alg: 'RS256', use: 'sig' };
+    const jwksServer = createServer((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys: [jwk] })));
+    await new Promise<void>((r) => jwksServer.listen(0, '127.0.0.1', r));
+    try {
+      const jwksUri = `http://127.0.0.1:${(jwksServer.address() as { port: number }).port}/jwks`;
+      const rp = await registerTestRp(portal, { auth: { method: 'private_key_jwt', jwksUri } });
+      rp.config = await client.discovery(new URL(`${portal.origin}/oidc`), rp.clientId, undefined, client.PrivateKeyJwt({ key: privateKey, kid: 'rp-key-1' }), { execute: [client.allowInsecureRequests] });
+      const req = await authRequest(rp);
+      const { callback } = await codeFlow(new TestBrowser(P), P, K, rp, req);
+      const tokens = await client.authorizationCodeGrant(rp.config, callback, { pkceCodeVerifier: req.verifier, expectedState: req.state, expectedNonce: req.nonce });
+      expect(tokens.claims()!.uzi_nummer).toBe('900016528');
+    } finally {
+      await new Promise((r) => jwksServer.close(r));
+    }
+  });
+
   it('sends a back-channel logout token to the client when the card is pulled', async () => {
     const sink = await startLogoutSink();
     try {

@@ -48,8 +48,10 @@ export async function registerTestRp(portal: Portal, options: Partial<ClientInpu
     'test:administrator',
     { name: 'Test EPD', redirectUris: [redirectUri], scopes: ['naam', 'uzi', 'rol', 'organisatie'], auth: { method: 'client_secret_basic' }, ...input },
   );
-  const config = await client.discovery(new URL(`${portal.origin}/oidc`), clientId, undefined, client.ClientSecretBasic(clientSecret!), { execute: [client.allowInsecureRequests] });
-  return { clientId, clientSecret: clientSecret!, redirectUri, config };
+  // private_key_jwt clients get no secret: the test sets its own client authentication.
+  const auth = clientSecret ? client.ClientSecretBasic(clientSecret) : client.None();
+  const config = await client.discovery(new URL(`${portal.origin}/oidc`), clientId, undefined, auth, { execute: [client.allowInsecureRequests] });
+  return { clientId, clientSecret: clientSecret ?? '', redirectUri, config };
 }
 
 export interface AuthRequest {
