@@ -12,7 +12,7 @@ import { Hono } from 'hono';
 import { createHandoffEvents } from './handoff-events';
 import { createHandoffs } from './handoffs';
 import { registerOidcClientRoutes } from './oidc/client-admin-routes';
-import { registerOidcInteractionRoutes } from './oidc/interaction-routes';
+import { accountIdOf, registerOidcInteractionRoutes } from './oidc/interaction-routes';
 import { createOidcListener } from './oidc/mount';
 import { createOidc, type Oidc } from './oidc/oidc';
 import { createPortalValidator } from './portal-validator';
@@ -101,7 +101,18 @@ export async function createPortal(options: PortalOptions): Promise<Portal> {
   const sessions = createSessions({ store, clock, rng, origin: portalOrigin });
   const handoffs = createHandoffs({ store, clock, rng, origin: portalOrigin, audit, ...sessions });
   const events = createHandoffEvents();
-  const oidc = createOidc({ store: store.oidc, clock, rng, origin: portalOrigin, audit, endPortalSession: (cookie) => sessions.endFromCookieHeader(cookie, 'uitgelogd') });
+  const oidc = createOidc({
+    store: store.oidc,
+    clock,
+    rng,
+    origin: portalOrigin,
+    audit,
+    endPortalSession: (cookie) => sessions.endFromCookieHeader(cookie, 'uitgelogd'),
+    portalAccount: async (cookie) => {
+      const s = await sessions.loginFromCookieHeader(cookie);
+      return s ? accountIdOf({ store }, s) : null;
+    },
+  });
   const app = new Hono<Env>();
   const ctx: RouteContext = {
     app,

@@ -28,6 +28,8 @@ export interface Sessions extends Pick<RouteContext, 'newSession' | 'liveSession
   dropCookie(c: PortalContext): void;
   /** Ends the session of the cookie in this Cookie header (a logout at the OpenID Provider, oidc/); true if one ended. */
   endFromCookieHeader(header: string | undefined, reason: string): Promise<boolean>;
+  /** The live login session of the cookie in this Cookie header, if any (the OpenID Provider's check). */
+  loginFromCookieHeader(header: string | undefined): Promise<SessionRecord | null>;
 }
 
 export function createSessions(deps: SessionDeps): Sessions {
@@ -75,6 +77,11 @@ export function createSessions(deps: SessionDeps): Sessions {
     },
     hasSessionCookie: (c) => getCookie(c, COOKIE) !== undefined,
     dropCookie: (c) => deleteCookie(c, COOKIE, { path: '/' }),
+    async loginFromCookieHeader(header) {
+      const token = header ? parse(header, COOKIE)[COOKIE] : undefined;
+      const s = token ? await store.getSession(sha256Hex(token)) : null;
+      return liveSession(s) && s.kind === 'login' ? s : null;
+    },
     async endFromCookieHeader(header, reason) {
       const token = header ? parse(header, COOKIE)[COOKIE] : undefined;
       return token ? store.endSession(sha256Hex(token), clock(), reason) : false;

@@ -4,6 +4,9 @@
 import type { Adapter, AdapterConstructor, AdapterPayload } from 'oidc-provider';
 import type { OidcStore } from '../store/oidc-store';
 
+/** The models that hang off a grant and end with it (never Session, Interaction or Grant itself). */
+export const GRANT_TOKEN_MODELS = ['AccessToken', 'AuthorizationCode', 'RefreshToken', 'DeviceCode', 'BackchannelAuthenticationRequest', 'ClientCredentials'] as const;
+
 export function oidcAdapter(store: OidcStore, clock: () => number): AdapterConstructor {
   const live = (row: Awaited<ReturnType<OidcStore['findModel']>>): AdapterPayload | undefined => {
     if (!row || (row.expiresAt !== null && row.expiresAt <= clock())) return undefined;
@@ -40,7 +43,7 @@ export function oidcAdapter(store: OidcStore, clock: () => number): AdapterConst
     }
 
     async revokeByGrantId(grantId: string): Promise<void> {
-      await store.revokeByGrantId(grantId);
+      await store.revokeByGrantId(grantId, [this.model]);
     }
   };
 }

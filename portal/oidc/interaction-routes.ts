@@ -24,6 +24,13 @@ export function registerOidcInteractionRoutes(ctx: RouteContext, oidc: Oidc): vo
   ctx.app.get(`${INTERACTION_PATH}/:uid`, (c) => interaction(ctx, oidc, c));
 }
 
+/** The provider's account of a portal login: `uzi:<UZI-nummer>` for a card, `person:<id>` for Mobiel. */
+export async function accountIdOf(ctx: Pick<RouteContext, 'store'>, s: SessionRecord): Promise<string | null> {
+  if (s.holder) return `uzi:${s.holder.uziNumber}`;
+  const mobile = s.mobileId ? await ctx.store.getMobileId(s.mobileId) : null;
+  return mobile ? `person:${mobile.personId}` : null;
+}
+
 interface LoginAccount {
   accountId: string;
   claims: Record<string, unknown>;
@@ -67,6 +74,8 @@ async function interaction(ctx: RouteContext, oidc: Oidc, c: PortalContext) {
     setCookie(c, RETURN_COOKIE, details.uid, { httpOnly: true, sameSite: 'Lax', path: '/', maxAge: 600, secure: ctx.origin().startsWith('https:') });
     return c.redirect('/', 303);
   }
+  // Another person than the provider session's: oidc-provider first has the browser post a logout of
+  // that session (back-channel logout of its clients), then resumes with this login (provider.ts).
   const clientId = String(details.params.client_id);
   await ctx.store.oidc.putAccount({ accountId: account.accountId, claims: account.claims, updatedAt: clock() });
   const existing = details.grantId ? await provider.Grant.find(details.grantId) : undefined;

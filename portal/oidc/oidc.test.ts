@@ -162,6 +162,28 @@ describe('OpenID Provider', () => {
     }
   });
 
+  it('gives no code for the account of before once the portal login ended (logout at the portal)', async () => {
+    const rp = await registerTestRp(portal);
+    const browser = new TestBrowser(P);
+    const req = await authRequest(rp);
+    await codeFlow(browser, P, K, rp, req);
+    expect((await browser.form('/uitloggen', {})).status).toBe(303);
+    const silent = await authRequest(rp, { prompt: 'none' });
+    const answer = await follow(browser, portal, silent.url.href);
+    expect(new URL(answer.location!).searchParams.get('error')).toBe('login_required');
+    const again = await authRequest(rp);
+    const next = await follow(browser, portal, again.url.href);
+    // To the portal's login page, not back to the relying party.
+    expect(next.location).toBeNull();
+    expect(next.res.status).toBe(200);
+    // Another person logs in at this browser: the code is for them.
+    await cardLogin(browser, P, K, 'N-medewerker');
+    const back = await follow(browser, portal, '/ingelogd');
+    const tokens = await client.authorizationCodeGrant(rp.config, new URL(back.location!), { pkceCodeVerifier: again.verifier, expectedState: again.state, expectedNonce: again.nonce });
+    expect(tokens.claims()!.uzi_nummer).not.toBe('900016528');
+    expect(tokens.claims()!.pas_type).toBe('N');
+  });
+
   it('sends a back-channel logout token to the client when the card is pulled', async () => {
     const sink = await startLogoutSink();
     try {

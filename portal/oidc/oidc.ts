@@ -3,6 +3,7 @@
 import type Provider from 'oidc-provider';
 import type { AuditEntry } from '../store/store';
 import type { OidcStore } from '../store/oidc-store';
+import { GRANT_TOKEN_MODELS } from './adapter';
 import { rotateSigningKey } from './keys';
 import { buildProvider } from './provider';
 
@@ -14,6 +15,7 @@ export interface OidcDeps {
   audit(entry: AuditEntry): Promise<void>;
   /** "Ja, uitloggen" at the provider ends the portal session of that browser too. */
   endPortalSession?(cookieHeader: string | undefined): Promise<boolean>;
+  portalAccount?(cookieHeader: string | undefined): Promise<string | null>;
 }
 
 export interface Oidc {
@@ -56,7 +58,7 @@ export function createOidc(deps: OidcDeps): Oidc {
       }
     }
     // The grant's tokens (access tokens, codes) end with it.
-    await deps.store.revokeByGrantId(grantId);
+    await deps.store.revokeByGrantId(grantId, GRANT_TOKEN_MODELS);
     await grant.destroy();
     return sent;
   }

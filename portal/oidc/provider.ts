@@ -3,7 +3,7 @@
 // userinfo also as a signed JWT, back-channel and RP-initiated logout; no dynamic registration.
 // Every model is stored in the portal's SQLite (adapter.ts); the keys too (keys.ts).
 import { createHash } from 'node:crypto';
-import Provider, { type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
+import Provider, { interactionPolicy, type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
 import type { OidcStore } from '../store/oidc-store';
 import type { AuditEntry } from '../store/store';
 import { oidcAdapter } from './adapter';
@@ -25,6 +25,26 @@ export interface ProviderDeps {
   origin: string;
   audit(entry: AuditEntry): Promise<void>;
   endPortalSession?(cookieHeader: string | undefined): Promise<boolean>;
+  /** The account of the live portal login of this browser (its Cookie header), null without one. */
+  portalAccount?(cookieHeader: string | undefined): Promise<string | null>;
+}
+
+/**
+ * The provider's session is only as good as the portal login behind it: a card pulled, a logout at the
+ * portal or another person logged in at this browser means a new login (or login_required for
+ * prompt=none), never a code for the account of before.
+ */
+function interactionsPolicy(deps: ProviderDeps) {
+  const { base, Check } = interactionPolicy;
+  const policy = base();
+  policy.get('login')!.checks.add(
+    new Check('portal_session', 'the ZORG-ID portal login of this browser ended or is of another person', 'login_required', async (ctx) => {
+      const accountId = ctx.oidc.session?.accountId;
+      if (!accountId || !deps.portalAccount) return Check.NO_NEED_TO_PROMPT;
+      return (await deps.portalAccount(ctx.req.headers.cookie)) === accountId ? Check.NO_NEED_TO_PROMPT : Check.REQUEST_PROMPT;
+    }),
+  );
+  return policy;
 }
 
 const LOOPBACK = new Set(['127.0.0.1', '[::1]']);
@@ -85,7 +105,7 @@ export async function buildProvider(deps: ProviderDeps): Promise<Provider> {
       Grant: 8 * 3600,
       Session: 8 * 3600,
     },
-    interactions: { url: (_ctx, interaction) => `${INTERACTION_PATH}/${interaction.uid}` },
+    interactions: { policy: interactionsPolicy(deps), url: (_ctx, interaction) => `${INTERACTION_PATH}/${interaction.uid}` },
     renderError,
     // oidc-provider refuses outgoing calls (logout tokens, jwks_uri) to special-use addresses (SSRF).
     // The reference portal and its relying parties all live on this machine's loopback: a URL that
@@ -101,6 +121,9 @@ export async function buildProvider(deps: ProviderDeps): Promise<Provider> {
   provider.use(async (ctx, next) => {
     await next();
     if (ctx.method !== 'POST' || ctx.path !== '/session/end/confirm' || ctx.status !== 303 || !ctx.oidc?.params?.logout) return;
+    // Not a person's "Ja": oidc-provider ending the session of before because another person just
+    // logged in (it resumes the authorization afterwards); that new portal login stays.
+    if (String(ctx.response.get('location')).startsWith(`${provider.issuer}/auth/`)) return;
     const ended = (await deps.endPortalSession?.(ctx.req.headers.cookie)) ?? false;
     await deps.audit({ at: deps.clock(), actor: 'browser', action: 'oidc.logout', outcome: 'ok', detail: { portalSession: ended } });
   });

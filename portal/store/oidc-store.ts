@@ -36,7 +36,8 @@ export interface OidcStore {
   findModelBy(model: string, field: 'uid' | 'user_code', value: string): Promise<OidcModelRow | null>;
   consumeModel(model: string, id: string, at: number): Promise<void>;
   destroyModel(model: string, id: string): Promise<void>;
-  revokeByGrantId(grantId: string): Promise<void>;
+  /** Deletes the rows of these models (the grant's tokens and codes) that belong to the grant. */
+  revokeByGrantId(grantId: string, models: readonly string[]): Promise<void>;
   /** Sessions (payloads) of an account, for a logout that did not come through the browser. */
   listSessionsOfAccount(accountId: string): Promise<Array<{ id: string; payload: Record<string, unknown> }>>;
 

@@ -22,7 +22,7 @@ export function oidcTables(db: Database.Database): { oidc: OidcStore } {
   const byUserCode = db.prepare<[string, string], ModelRow>('SELECT payload_json, expires_at, consumed_at FROM oidc_models WHERE model = ? AND user_code = ?');
   const consume = db.prepare('UPDATE oidc_models SET consumed_at = ? WHERE model = ? AND id = ? AND consumed_at IS NULL');
   const destroy = db.prepare('DELETE FROM oidc_models WHERE model = ? AND id = ?');
-  const revoke = db.prepare('DELETE FROM oidc_models WHERE grant_id = ?');
+  const revoke = db.prepare('DELETE FROM oidc_models WHERE grant_id = ? AND model = ?');
   const sessionsOf = db.prepare<[string], { id: string; payload_json: string }>("SELECT id, payload_json FROM oidc_models WHERE model = 'Session' AND account_id = ?");
   const keys = db.prepare<[], { kid: string; jwk_json: string; created_at: number; retired_at: number | null }>('SELECT * FROM oidc_keys ORDER BY created_at DESC, kid');
   const insertKey = db.prepare('INSERT INTO oidc_keys (kid, jwk_json, created_at, retired_at) VALUES (?, ?, ?, NULL)');
@@ -70,8 +70,8 @@ export function oidcTables(db: Database.Database): { oidc: OidcStore } {
     async destroyModel(model, id) {
       destroy.run(model, id);
     },
-    async revokeByGrantId(grantId) {
-      revoke.run(grantId);
+    async revokeByGrantId(grantId, models) {
+      for (const model of models) revoke.run(grantId, model);
     },
     async listSessionsOfAccount(accountId) {
       return sessionsOf.all(accountId).map((r) => ({ id: r.id, payload: JSON.parse(r.payload_json) as Record<string, unknown> }));

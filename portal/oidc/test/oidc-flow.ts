@@ -81,7 +81,13 @@ export async function authRequest(rp: TestRp, extra: Record<string, string> = {}
 export async function follow(browser: TestBrowser, portal: Portal, start: string): Promise<{ res: Response; location: string | null }> {
   let url = start;
   for (let i = 0; i < 10; i++) {
-    const res = await browser.fetch(url);
+    let res = await browser.fetch(url);
+    // oidc-provider's self-submitting form (a logout of the session of before): post it as a browser would.
+    const form = res.status === 200 ? /<title>Submitting Callback<\/title>[\s\S]*<form method="post" action="([^"]+)">([\s\S]*?)<noscript>/.exec(await res.clone().text()) : null;
+    if (form) {
+      const fields = Object.fromEntries([...form[2]!.matchAll(/name="([^"]+)" value="([^"]*)"/g)].map((m) => [m[1]!, m[2]!]));
+      res = await browser.fetch(form[1]!, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', origin: portal.origin }, body: new URLSearchParams(fields).toString() });
+    }
     const location = res.headers.get('location');
     if (res.status < 300 || res.status >= 400 || !location) return { res, location: null };
     const next = new URL(location, url.startsWith('http') ? url : portal.url);
