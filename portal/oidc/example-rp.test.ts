@@ -65,6 +65,14 @@ it('logs in with ZORG-ID, shows the verified claims, and drops the session when 
   expect((await portal.store.listAudit()).find((a) => a.action === 'oidc.backchannel-logout')).toMatchObject({ outcome: 'ok' });
 });
 
+it('drops the session when the person logs out at the portal', async () => {
+  const browser = new TestBrowser(() => portal);
+  await logIn(browser);
+  expect((await session(browser)).loggedIn).toBe(true);
+  expect((await browser.form('/uitloggen', {})).status).toBe(303);
+  expect(await session(browser)).toEqual({ loggedIn: false });
+});
+
 it('refuses a forged logout token and keeps the session', async () => {
   const browser = new TestBrowser(() => portal);
   await logIn(browser);

@@ -24,6 +24,12 @@ export function registerOidcInteractionRoutes(ctx: RouteContext, oidc: Oidc): vo
   ctx.app.get(`${INTERACTION_PATH}/:uid`, (c) => interaction(ctx, oidc, c));
 }
 
+/**
+ * What the grants of a portal login hang on: its card session (ended by a card pull, handoff-protocol.md
+ * §6) or, for a Mobiel ID login, the portal session itself.
+ */
+export const loginKeyOf = (s: SessionRecord): string => s.cardSessionId ?? `portal:${s.id}`;
+
 /** The provider's account of a portal login: `uzi:<UZI-nummer>` for a card, `person:<id>` for Mobiel. */
 export async function accountIdOf(ctx: Pick<RouteContext, 'store'>, s: SessionRecord): Promise<string | null> {
   if (s.holder) return `uzi:${s.holder.uziNumber}`;
@@ -82,7 +88,7 @@ async function interaction(ctx: RouteContext, oidc: Oidc, c: PortalContext) {
   const grant = existing?.accountId === account.accountId ? existing : new provider.Grant({ accountId: account.accountId, clientId });
   grant.addOIDCScope(String(details.params.scope ?? 'openid'));
   const grantId = await grant.save();
-  if (s.cardSessionId) await ctx.store.oidc.bindGrantToCard(grantId, s.cardSessionId, clock());
+  await ctx.store.oidc.bindGrantToCard(grantId, loginKeyOf(s), clock());
   await audit({ at: clock(), actor: account.accountId, action: 'oidc.login', outcome: 'ok', detail: { client: clientId, acr: account.acr } });
   const returnTo = await provider.interactionResult(
     req,

@@ -22,8 +22,11 @@ export interface Oidc {
   provider(): Promise<Provider>;
   /** A new signing key; tokens of the old one keep verifying (keys.ts). Returns the new kid. */
   rotateKeys(): Promise<string>;
-  /** The card left the reader: every grant of that card session ends, with a logout token to its client. */
-  cardRemoved(cardSessionId: string): Promise<number>;
+  /**
+   * The portal login behind these grants ended (the card left the reader, or the person logged out at
+   * the portal): every grant of it ends, with a logout token to its client. `loginKey`: see loginKeyOf.
+   */
+  loginEnded(loginKey: string): Promise<number>;
 }
 
 export function createOidc(deps: OidcDeps): Oidc {
@@ -72,8 +75,8 @@ export function createOidc(deps: OidcDeps): Oidc {
       await deps.audit({ at: deps.clock(), actor: 'system', action: 'oidc.key-rotated', outcome: 'ok', detail: { kid } });
       return kid;
     },
-    async cardRemoved(cardSessionId) {
-      const grants = await deps.store.grantsOfCard(cardSessionId);
+    async loginEnded(loginKey) {
+      const grants = await deps.store.grantsOfCard(loginKey);
       if (grants.length === 0) return 0;
       const p = await provider();
       // In parallel: one relying party that is down (2.5 s timeout each) does not hold up the others.

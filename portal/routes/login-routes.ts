@@ -5,6 +5,7 @@ import { oidcReturnTo } from '../oidc/interaction-routes';
 import { landingPage, loggedInPage, mobileLoggedInPage } from '../pages/pages';
 import type { PortalContext, RouteContext } from '../route-context';
 import type { Sessions } from '../sessions';
+import type { SessionRecord } from '../store/store';
 
 const NOTICES: Record<string, string> = {
   'kaart-verwijderd': 'U bent uitgelogd omdat uw pas uit de lezer is gehaald.',
@@ -19,11 +20,14 @@ export function registerLoginRoutes(ctx: RouteContext): void {
   ctx.app.post('/api/login-qr', (c) => freshLoginQr(ctx, c));
 }
 
-/** The pages and calls of a session once it exists (after a login, or its end). */
-export function registerSessionRoutes(ctx: RouteContext, sessions: Pick<Sessions, 'dropCookie'>): void {
+/**
+ * The pages and calls of a session once it exists (after a login, or its end). `onLogout`: the OpenID
+ * Provider's logout of the relying parties of that login (oidc/oidc.ts).
+ */
+export function registerSessionRoutes(ctx: RouteContext, sessions: Pick<Sessions, 'dropCookie'>, onLogout?: (s: SessionRecord) => Promise<unknown>): void {
   ctx.app.get('/ingelogd', (c) => loggedIn(ctx, c));
   ctx.app.get('/api/session', (c) => sessionState(ctx, c));
-  ctx.app.post('/uitloggen', (c) => logout(ctx, sessions, c));
+  ctx.app.post('/uitloggen', (c) => logout(ctx, sessions, c, onLogout));
 }
 
 async function landing(ctx: RouteContext, c: PortalContext) {
@@ -64,12 +68,13 @@ function sessionState(ctx: RouteContext, c: PortalContext) {
   return c.json({ active: false, reason: s?.endReason ?? null });
 }
 
-async function logout(ctx: RouteContext, sessions: Pick<Sessions, 'dropCookie'>, c: PortalContext) {
+async function logout(ctx: RouteContext, sessions: Pick<Sessions, 'dropCookie'>, c: PortalContext, onLogout?: (s: SessionRecord) => Promise<unknown>) {
   const { store, clock, audit } = ctx;
   if (ctx.foreignOrigin(c)) return ctx.refuse(c, 'ERR_PORTAL_FORBIDDEN_ORIGIN', true);
   const s = c.get('session');
   if (s) {
     await store.endSession(s.id, clock(), 'uitgelogd');
+    if (s.kind === 'login') await onLogout?.(s);
     if (s.holder) await audit({ at: clock(), actor: `uzi:${s.holder.uziNumber}`, action: 'logout', outcome: 'ok' });
     else if (s.mobileId) await audit({ at: clock(), actor: `mobiel:${s.mobileId}`, action: 'logout', outcome: 'ok' });
   }
