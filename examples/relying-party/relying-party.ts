@@ -58,8 +58,17 @@ function readBody(req: IncomingMessage): Promise<string | null> {
   });
 }
 
-const send = (res: ServerResponse, status: number, body: string, headers: Record<string, string> = {}) => {
-  res.writeHead(status, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', 'x-content-type-options': 'nosniff', ...headers });
+/** No scripts anywhere; forms post here only, and (the logout's redirect) on to ZORG-ID at `issuer`. */
+const pageSender = (issuer: string) => (res: ServerResponse, status: number, body: string, headers: Record<string, string> = {}) => {
+  // Chrome applies form-action to the redirect after a form post.
+  const formTarget = `'self' ${new URL(issuer).origin}`;
+  res.writeHead(status, {
+    'content-type': 'text/html; charset=utf-8',
+    'cache-control': 'no-store',
+    'x-content-type-options': 'nosniff',
+    'content-security-policy': `default-src 'none'; form-action ${formTarget}; frame-ancestors 'none'; base-uri 'none'`,
+    ...headers,
+  });
   res.end(body);
 };
 const redirect = (res: ServerResponse, location: string, headers: Record<string, string> = {}) => {
@@ -73,6 +82,7 @@ export async function startRelyingParty(options: RelyingPartyOptions): Promise<R
     execute: new URL(options.issuer).protocol === 'http:' ? [oidc.allowInsecureRequests] : [],
   });
   const jwks = createRemoteJWKSet(new URL(config.serverMetadata().jwks_uri!));
+  const send = pageSender(options.issuer);
   const scope = options.scope ?? 'openid naam uzi rol organisatie';
   const sessions = new Map<string, RpSession>();
   /** Pending logins by their cookie: the PKCE verifier, state and nonce of one authorization request. */

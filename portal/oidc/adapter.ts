@@ -18,6 +18,8 @@ export function oidcAdapter(store: OidcStore, clock: () => number): AdapterConst
 
     async upsert(id: string, payload: AdapterPayload, expiresIn?: number): Promise<void> {
       if (this.model === 'Client') return;
+      // Expired codes, tokens and sessions go as new ones come (indexed; no timer to stop at close).
+      await store.sweepModels(clock());
       await store.upsertModel(this.model, id, payload as Record<string, unknown>, expiresIn ? clock() + expiresIn * 1000 : null);
     }
 

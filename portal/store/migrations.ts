@@ -217,6 +217,7 @@ export const MIGRATIONS: readonly string[] = [
    CREATE INDEX oidc_models_grant ON oidc_models(grant_id);
    CREATE INDEX oidc_models_uid ON oidc_models(model, uid);
    CREATE INDEX oidc_models_account ON oidc_models(model, account_id);
+   CREATE INDEX oidc_models_expiry ON oidc_models(expires_at);
    CREATE TABLE oidc_keys (
      kid TEXT PRIMARY KEY,
      jwk_json TEXT NOT NULL,

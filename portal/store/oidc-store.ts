@@ -38,6 +38,8 @@ export interface OidcStore {
   destroyModel(model: string, id: string): Promise<void>;
   /** Deletes the rows of these models (the grant's tokens and codes) that belong to the grant. */
   revokeByGrantId(grantId: string, models: readonly string[]): Promise<void>;
+  /** Deletes every model row that expired before `at`; returns how many. */
+  sweepModels(at: number): Promise<number>;
   /** Sessions (payloads) of an account, for a logout that did not come through the browser. */
   listSessionsOfAccount(accountId: string): Promise<Array<{ id: string; payload: Record<string, unknown> }>>;
 

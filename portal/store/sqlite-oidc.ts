@@ -23,6 +23,7 @@ export function oidcTables(db: Database.Database): { oidc: OidcStore } {
   const consume = db.prepare('UPDATE oidc_models SET consumed_at = ? WHERE model = ? AND id = ? AND consumed_at IS NULL');
   const destroy = db.prepare('DELETE FROM oidc_models WHERE model = ? AND id = ?');
   const revoke = db.prepare('DELETE FROM oidc_models WHERE grant_id = ? AND model = ?');
+  const sweep = db.prepare('DELETE FROM oidc_models WHERE expires_at IS NOT NULL AND expires_at < ?');
   const sessionsOf = db.prepare<[string], { id: string; payload_json: string }>("SELECT id, payload_json FROM oidc_models WHERE model = 'Session' AND account_id = ?");
   const keys = db.prepare<[], { kid: string; jwk_json: string; created_at: number; retired_at: number | null }>('SELECT * FROM oidc_keys ORDER BY created_at DESC, kid');
   const insertKey = db.prepare('INSERT INTO oidc_keys (kid, jwk_json, created_at, retired_at) VALUES (?, ?, ?, NULL)');
@@ -72,6 +73,9 @@ export function oidcTables(db: Database.Database): { oidc: OidcStore } {
     },
     async revokeByGrantId(grantId, models) {
       for (const model of models) revoke.run(grantId, model);
+    },
+    async sweepModels(at) {
+      return sweep.run(at).changes;
     },
     async listSessionsOfAccount(accountId) {
       return sessionsOf.all(accountId).map((r) => ({ id: r.id, payload: JSON.parse(r.payload_json) as Record<string, unknown> }));
