@@ -7,12 +7,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
 import { startRelyingParty, type RelyingParty } from '../../examples/relying-party/relying-party';
-import type { CardLabPki } from '../../test/card-lab/pki';
-import { LAB_VALID_AT, loadLab } from '../../test/card-lab/lab-tokens';
-import type { Portal } from '../server';
-import { createOrgPortal, TestBrowser } from '../test/org-flow';
-import { seedDemoClient } from './clients';
-import { cardLogin, follow } from './test/oidc-flow';
+import type { CardLabPki } from '../card-lab/pki';
+import { LAB_VALID_AT, loadLab } from '../card-lab/lab-tokens';
+import type { Portal } from '../../portal/server';
+import { createOrgPortal, TestBrowser } from '../../portal/test/org-flow';
+import { seedDemoClient } from '../../portal/oidc/clients';
+import { cardLogin, follow } from '../../portal/oidc/test/oidc-flow';
 
 let pki: CardLabPki;
 let dir: string;
