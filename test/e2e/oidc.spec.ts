@@ -66,3 +66,30 @@ test('Inloggen met ZORG-ID at the relying party → card + PIN in the app → ve
   await ctx.close();
   await rpCtx.close();
 });
+
+test('Uitloggen at the relying party → "Ja, uitloggen" at ZORG-ID → back at the relying party, logged out everywhere', async ({ browser }) => {
+  const { ctx, page: appPage } = await openApp(browser, lab.app, { card: 'Z' });
+  const rpCtx = await browser.newContext({ locale: 'nl-NL' });
+  const page = await rpCtx.newPage();
+  await page.goto(`${rp.url}/login`);
+  await page.waitForURL(`${portal.url}/`);
+  await page.click('#login-card');
+  const request = appPage.locator('section[data-step="request"]');
+  await expect(request.locator('h1')).toHaveText(`${hostOf(portal.url)} vraagt u in te loggen`, { timeout: 10_000 });
+  await request.getByRole('button', { name: 'Doorgaan' }).click();
+  await appPage.getByLabel('Pincode', { exact: true }).fill(LAB_PIN);
+  await appPage.getByRole('button', { name: 'Inloggen' }).click();
+  await page.waitForURL(`${rp.url}/`, { timeout: 20_000 });
+
+  await page.click('#logout');
+  await expect(page.locator('h1')).toHaveText('Uitloggen bij ZORG-ID');
+  await page.click('#logout-yes');
+  await page.waitForURL(`${rp.url}/`, { timeout: 10_000 });
+  await expect(page.locator('#login')).toBeVisible();
+  const session = await page.request.get(`${portal.url}/api/session`);
+  expect(await session.json()).toMatchObject({ active: false });
+
+  await invokeInPage(appPage, 'demo:remove', { reader: 0 });
+  await ctx.close();
+  await rpCtx.close();
+});
