@@ -93,17 +93,18 @@ describe('signing key rotation', () => {
 describe('Mobiel ID login as the interaction', () => {
   it('finishes the code flow with acr mobiel after the login QR', async () => {
     const admin = await world.member({ ura: ORG_A.ura, role: 'Administrator' });
-    const registered = await api(admin.browser, 'POST', '/api/beheer/toepassingen', { name: 'EPD', redirectUris: ['http://127.0.0.1:9/cb'], scopes: ['naam', 'uzi'], auth: { method: 'client_secret_basic' } });
+    const registered = await api(admin.browser, 'POST', '/api/beheer/toepassingen', { name: 'EPD', redirectUris: ['http://127.0.0.1:9/cb'], scopes: ['naam', 'uzi', 'organisatie'], auth: { method: 'client_secret_basic' } });
     const clientId = registered.json.clientId as string;
     const config = await client.discovery(new URL(`${world.portal.origin}/oidc`), clientId, undefined, client.ClientSecretBasic(registered.json.clientSecret as string), { execute: [client.allowInsecureRequests] });
     const rp = { clientId, clientSecret: '', redirectUri: 'http://127.0.0.1:9/cb', config };
-    const req = await authRequest(rp, { scope: 'openid naam uzi' });
+    const req = await authRequest(rp, { scope: 'openid naam uzi organisatie' });
     const user = await world.member({ ura: ORG_A.ura, role: 'Gebruiker', login: false });
     const first = await follow(user.browser, world.portal, req.url.href);
     expect(first.location).toBeNull();
     await world.login(user.browser, user.mobile);
     const back = await follow(user.browser, world.portal, '/ingelogd');
     const tokens = await client.authorizationCodeGrant(config, new URL(back.location!), { pkceCodeVerifier: req.verifier, expectedState: req.state, expectedNonce: req.nonce });
-    expect(tokens.claims()).toMatchObject({ acr: ACR_MOBIEL, amr: ['swk', 'user'], pas_type: 'Mobiel', name: user.person.name });
+    // One membership (ORG_A): that organisation is the abonnee.
+    expect(tokens.claims()).toMatchObject({ acr: ACR_MOBIEL, amr: ['swk', 'user'], pas_type: 'Mobiel', name: user.person.name, abonnee_nummer: ORG_A.ura, abonnee_naam: ORG_A.name });
   });
 });

@@ -57,8 +57,13 @@ async function accountOf(ctx: RouteContext, s: SessionRecord): Promise<LoginAcco
   if (s.mobileId) {
     const mobile = await ctx.store.getMobileId(s.mobileId);
     if (!mobile) return null;
+    // One organisation: that is the abonnee; with several the login does not say for which one it is.
+    const memberships = await ctx.store.listMemberships(mobile.personId);
+    const only = memberships.length === 1 ? memberships[0]! : null;
+    const organisation = only ? { abonnee_nummer: only.ura, abonnee_naam: (await ctx.store.getRegistration(only.ura))?.name ?? null } : {};
     // RFC 8176: swk (a software-secured key on the phone), user (the app's presence check).
-    return { accountId: `person:${mobile.personId}`, claims: { name: mobile.name, pas_type: 'Mobiel', loa_authn: LOA_SUBSTANTIAL }, acr: ACR_MOBIEL, amr: ['swk', 'user'] };
+    const claims = { name: mobile.name, pas_type: 'Mobiel', loa_authn: LOA_SUBSTANTIAL, ...organisation };
+    return { accountId: `person:${mobile.personId}`, claims, acr: ACR_MOBIEL, amr: ['swk', 'user'] };
   }
   return null;
 }
