@@ -87,6 +87,11 @@ export default tseslint.config(
     files: ['portal/**/*.ts'],
     rules: { 'no-restricted-imports': ['error', { paths: nativeOnlyInAdapters, patterns: portalBoundary }] },
   },
+  // The example relying party stands on its own: it knows ZORG-ID only over OpenID Connect.
+  {
+    files: ['examples/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [{ regex: String.raw`^(\.\./)+(src|portal|packages)(/|$)`, message: 'The example relying party talks to ZORG-ID over OpenID Connect only.' }, { group: ['@zorgid/*'], message: 'The example relying party uses no ZORG-ID package.' }] }] },
+  },
   {
     files: ['portal/**/store/**/*.ts'],
     rules: { 'no-restricted-imports': ['error', { paths: nativeOnlyInAdapters.filter((p) => p.name !== 'better-sqlite3'), patterns: portalBoundary }] },
@@ -103,7 +108,7 @@ export default tseslint.config(
   })),
   // Size and shape of product code (not tests, benches or scripts).
   {
-    files: ['src/**/*.{ts,tsx}', 'portal/**/*.ts', 'packages/*/src/**/*.ts'],
+    files: ['src/**/*.{ts,tsx}', 'portal/**/*.ts', 'packages/*/src/**/*.ts', 'examples/**/*.ts'],
     ignores: testFiles,
     plugins: { 'import-x': importX },
     settings: {

@@ -125,6 +125,14 @@ const PORTAL_ERROR_MESSAGES: ErrorTexts<keyof typeof PORTAL_ERROR_KINDS> = {
     nl: 'Deze gebruiker heeft een actieve ZORG-ID Mobiel ID. Blokkeer de gebruiker en trek het certificaat in voordat u een nieuw certificaat aanmaakt.',
     en: 'This user has an active ZORG-ID Mobile ID. Block the user and revoke the certificate before issuing a new certificate.',
   },
+  ERR_OIDC_INTERACTION_UNKNOWN: {
+    nl: 'Deze inlogpoging bij de toepassing is verlopen of onbekend. Ga terug naar de toepassing en kies opnieuw Inloggen met ZORG-ID.',
+    en: 'This login attempt for the application has expired or is unknown. Go back to the application and choose Log in with ZORG-ID again.',
+  },
+  ERR_OIDC_CLIENT_INVALID: {
+    nl: 'De gegevens van de toepassing zijn niet geldig: een naam, minstens één redirect-URI (http(s), zonder fragment) en toegestane scopes zijn nodig.',
+    en: 'The application details are not valid: a name, at least one redirect URI (http(s), no fragment) and allowed scopes are required.',
+  },
 };
 
 export const ERROR_MESSAGES: ErrorTexts<ErrorCode> = { ...PROTOCOL_ERROR_MESSAGES, ...UZI_ERROR_MESSAGES, ...PORTAL_ERROR_MESSAGES };

@@ -37,6 +37,9 @@ export const PORTAL_ERROR_KINDS = {
   ERR_ADMIN_CONFIRMATION_REQUIRED: 'retry',
   ERR_ADMIN_OTHER_ORGANISATION: 'fatal',
   ERR_ADMIN_DEVICE_ACTIVE: 'fatal',
+  // The OpenID Provider (portal/oidc/, docs/oidc.md); OAuth errors themselves keep their standard codes
+  ERR_OIDC_INTERACTION_UNKNOWN: 'retry',
+  ERR_OIDC_CLIENT_INVALID: 'retry',
 } as const satisfies Record<string, ErrorKind>;
 
 export const ERROR_KINDS = { ...PROTOCOL_ERROR_KINDS, ...UZI_ERROR_KINDS, ...PORTAL_ERROR_KINDS };

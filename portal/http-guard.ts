@@ -43,6 +43,8 @@ const ID = '[A-Za-z0-9_-]+';
 const ROUTES: Array<{ method: 'GET' | 'POST'; path: RegExp; policy: Partial<RoutePolicy> }> = [
   { method: 'GET', path: /^\/$/, policy: { rate: 'session' } },
   { method: 'GET', path: /^\/api\/operator\//, policy: { rate: 'operator' } },
+  // The OpenID Provider's interaction step (portal/oidc/); its /oidc/* paths are limited in oidc/mount.ts.
+  { method: 'GET', path: /^\/inloggen\/oidc\//, policy: { rate: 'session' } },
   { method: 'GET', path: new RegExp(`^/api/handoff/${ID}(/[a-z-]+)?$`), policy: { rate: 'back-channel' } },
   { method: 'POST', path: /^\/api\/login-qr$/, policy: { rate: 'session' } },
   { method: 'POST', path: /^\/api\/handoff$/, policy: { rate: 'handoff', bodyLimit: 4096, csrf: 'browser-or-cookieless-json' } },

@@ -4,9 +4,11 @@
 // Without --anchor it trusts the card lab's TEST hierarchy and CRLs (the demo and E2E set-up).
 // The operator (VZVZ) pages /operator and /api/operator/* need a token: the environment variable
 // ZORGID_OPERATOR_TOKEN (preferred: it stays out of `ps`) or --operator-token; without one they refuse.
+import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { seedDemoClient } from './oidc/clients';
 import { DEFAULT_PORTAL_PORT, createPortal, type PortalTrust } from './server';
 import { SMARTCARD_CRL_PATH } from './smartcard';
 import type { SmartcardCaConfig } from './smartcard-ca';
@@ -71,6 +73,13 @@ const portal = await createPortal({
   // Issued Smartcard certificates point at this portal's own CRL of the Smartcard CA.
   smartcardCa: values.anchor?.length ? undefined : await labSmartcardCa(`${values.origin ?? `http://127.0.0.1:${port}`}${SMARTCARD_CRL_PATH}`),
 });
+// `npm start`: the example relying party's registration (examples/relying-party/), secret from the env.
+const demoRp = process.env.ZORGID_DEMO_RP_URL;
+if (demoRp && process.env.ZORGID_RP_CLIENT_SECRET) {
+  const audit = (e: Parameters<typeof portal.store.audit>[0]) => portal.store.audit(e);
+  const rng = (n: number) => new Uint8Array(randomBytes(n));
+  await seedDemoClient({ store: portal.store.oidc, clock: Date.now, rng, audit }, { clientId: 'voorbeeld-epd', clientSecret: process.env.ZORGID_RP_CLIENT_SECRET, baseUrl: demoRp });
+}
 console.log(`ZORG-ID Portaal luistert op ${portal.url} (origin ${portal.origin}, database ${dbPath})`);
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {

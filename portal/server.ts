@@ -6,13 +6,17 @@
 // mounts the route modules (routes/) in order, and listens.
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
-import { serve } from '@hono/node-server';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { getRequestListener } from '@hono/node-server';
 import { Hono } from 'hono';
 import { createHandoffEvents } from './handoff-events';
 import { createHandoffs } from './handoffs';
+import { registerOidcClientRoutes } from './oidc/client-admin-routes';
+import { accountIdOf, loginKeyOf, registerOidcInteractionRoutes } from './oidc/interaction-routes';
+import { createOidcListener } from './oidc/mount';
+import { createOidc, type Oidc } from './oidc/oidc';
 import { createPortalValidator } from './portal-validator';
-import type { RateLimits } from './rate-limit';
+import { createRateLimiter, type RateLimits } from './rate-limit';
 import { refuse } from './refusal';
 import type { Env, RouteContext } from './route-context';
 import { registerAdminRoutes } from './routes/admin-routes';
@@ -77,6 +81,8 @@ export interface Portal {
   origin: string;
   store: PortalStore;
   validator: TokenValidator;
+  /** The OpenID Provider under /oidc (docs/oidc.md). */
+  oidc: Oidc;
   close(): Promise<void>;
 }
 
@@ -95,6 +101,18 @@ export async function createPortal(options: PortalOptions): Promise<Portal> {
   const sessions = createSessions({ store, clock, rng, origin: portalOrigin });
   const handoffs = createHandoffs({ store, clock, rng, origin: portalOrigin, audit, ...sessions });
   const events = createHandoffEvents();
+  const oidc = createOidc({
+    store: store.oidc,
+    clock,
+    rng,
+    origin: portalOrigin,
+    audit,
+    endPortalSession: (cookie) => sessions.endFromCookieHeader(cookie, 'uitgelogd'),
+    portalAccount: async (cookie) => {
+      const s = await sessions.loginFromCookieHeader(cookie);
+      return s ? accountIdOf({ store }, s) : null;
+    },
+  });
   const app = new Hono<Env>();
   const ctx: RouteContext = {
     app,
@@ -118,17 +136,20 @@ export async function createPortal(options: PortalOptions): Promise<Portal> {
   registerStaticRoutes(app);
   registerLoginRoutes(ctx);
   registerHandoffCreateRoutes(ctx, { handoffs, events });
-  registerHandoffAppRoutes(ctx, { handoffs, events, validator });
+  registerHandoffAppRoutes(ctx, { handoffs, events, validator, onCardRemoved: oidc.loginEnded });
   registerHandoffPageRoutes(ctx, { handoffs, events });
-  registerSessionRoutes(ctx, sessions);
+  registerSessionRoutes(ctx, sessions, (s) => oidc.loginEnded(loginKeyOf(s)));
   registerOperatorRoutes(ctx);
   registerOrganisationRoutes(ctx);
   registerMobileRoutes(ctx);
   registerAdminRoutes(ctx);
   registerSmartcardAdminRoutes(ctx);
   registerSmartcardRoutes(ctx, { validator, ca: smartcardCa });
+  registerOidcInteractionRoutes(ctx, oidc);
+  registerOidcClientRoutes(ctx, oidc);
 
-  const server = await listen(app, options.port ?? 0);
+  const oidcListener = createOidcListener(oidc, createRateLimiter({ clock, limits: options.rateLimits }));
+  const server = await listen(app, options.port ?? 0, oidcListener);
   const { port } = server.address() as AddressInfo;
   const url = `http://127.0.0.1:${port}`;
   origin ||= url;
@@ -138,6 +159,7 @@ export async function createPortal(options: PortalOptions): Promise<Portal> {
     origin,
     store,
     validator,
+    oidc,
     async close() {
       events.close();
       await new Promise<void>((resolve) => {
@@ -150,9 +172,14 @@ export async function createPortal(options: PortalOptions): Promise<Portal> {
   };
 }
 
-function listen(app: Hono<Env>, port: number): Promise<Server> {
+function listen(app: Hono<Env>, port: number, before: (req: IncomingMessage, res: ServerResponse) => boolean): Promise<Server> {
+  const hono = getRequestListener(app.fetch);
   return new Promise<Server>((resolve, reject) => {
-    const s = serve({ fetch: app.fetch, port, hostname: '127.0.0.1' }, () => resolve(s as Server)) as Server;
+    // The OpenID Provider's paths go to oidc-provider (Koa) before Hono reads the request.
+    const s = createServer((req, res) => {
+      if (!before(req, res)) void hono(req, res);
+    });
     s.once('error', reject);
+    s.listen(port, '127.0.0.1', () => resolve(s));
   });
 }

@@ -2,6 +2,7 @@
 // holds no usable session), the rule for a live session, and the origin check of state-changing calls.
 import { createHash } from 'node:crypto';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
+import { parse } from 'hono/utils/cookie';
 import type { UziHolder } from '@zorgid/uzi';
 import type { PortalContext, RouteContext } from './route-context';
 import type { PortalStore, SessionRecord } from './store/store';
@@ -25,6 +26,10 @@ export interface Sessions extends Pick<RouteContext, 'newSession' | 'liveSession
   loadSession(c: PortalContext): Promise<void>;
   hasSessionCookie(c: PortalContext): boolean;
   dropCookie(c: PortalContext): void;
+  /** Ends the session of the cookie in this Cookie header (a logout at the OpenID Provider, oidc/); true if one ended. */
+  endFromCookieHeader(header: string | undefined, reason: string): Promise<boolean>;
+  /** The live login session of the cookie in this Cookie header, if any (the OpenID Provider's check). */
+  loginFromCookieHeader(header: string | undefined): Promise<SessionRecord | null>;
 }
 
 export function createSessions(deps: SessionDeps): Sessions {
@@ -72,5 +77,14 @@ export function createSessions(deps: SessionDeps): Sessions {
     },
     hasSessionCookie: (c) => getCookie(c, COOKIE) !== undefined,
     dropCookie: (c) => deleteCookie(c, COOKIE, { path: '/' }),
+    async loginFromCookieHeader(header) {
+      const token = header ? parse(header, COOKIE)[COOKIE] : undefined;
+      const s = token ? await store.getSession(sha256Hex(token)) : null;
+      return liveSession(s) && s.kind === 'login' ? s : null;
+    },
+    async endFromCookieHeader(header, reason) {
+      const token = header ? parse(header, COOKIE)[COOKIE] : undefined;
+      return token ? store.endSession(sha256Hex(token), clock(), reason) : false;
+    },
   };
 }

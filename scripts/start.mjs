@@ -7,9 +7,11 @@
 // `npm run app` (= --real): real readers only, never a demo card.
 //   --demo also starts the reference ZORG-ID Portaal (portal/) on http://127.0.0.1:24780, trusting the
 //   card lab's TEST PKI, its SQLite in a temp folder; the app allows that origin for this run only
-//   (ZORGID_PORTAL_URL): the installed app's default allowlist trusts no portal (docs/policy.md).
+//   (ZORGID_PORTAL_URL): the installed app's default allowlist trusts no portal (docs/policy.md); and
+//   the example OpenID relying party (examples/relying-party/) on http://127.0.0.1:24790, registered at it.
 // Options: --port <n> (preview), --no-open (do not start a browser), --no-portal.
 import { spawn, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { createRequire } from 'node:module';
@@ -66,6 +68,10 @@ function openBrowser(url) {
 }
 
 const PORTAL_PORT = 24780;
+const RP_PORT = 24790;
+/** The example relying party's secret, new every run, handed to both through the environment. */
+const RP_SECRET = randomBytes(32).toString('base64url');
+const RP_ENV = { ZORGID_DEMO_RP_URL: `http://127.0.0.1:${RP_PORT}`, ZORGID_RP_CLIENT_SECRET: RP_SECRET };
 
 /**
  * The reference ZORG-ID Portaal beside the demo (never beside `npm run app`: real readers talk to real
@@ -79,6 +85,7 @@ async function startReferencePortal() {
   const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'portal/main.ts'), '--port', String(PORTAL_PORT), '--db', db], {
     cwd: root,
     stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env, ...RP_ENV },
   });
   process.on('exit', () => child.kill('SIGTERM'));
   const url = await new Promise((resolve) => {
@@ -106,6 +113,40 @@ async function startReferencePortal() {
   return { url, child };
 }
 
+/** The example relying party (examples/relying-party/) beside the portal: "Inloggen met ZORG-ID". */
+async function startRelyingParty(portal) {
+  if (!portal) return null;
+  const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'examples/relying-party/main.ts'), '--issuer', `${portal.url}/oidc`, '--port', String(RP_PORT)], {
+    cwd: root,
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env, ZORGID_RP_CLIENT_SECRET: RP_SECRET },
+  });
+  process.on('exit', () => child.kill('SIGTERM'));
+  const url = await new Promise((resolve) => {
+    let out = '';
+    const timer = setTimeout(() => resolve(null), 60_000);
+    child.stdout.on('data', (chunk) => {
+      out += chunk.toString();
+      const found = out.match(/http:\/\/127\.0\.0\.1:\d+/)?.[0];
+      if (found) {
+        clearTimeout(timer);
+        resolve(found);
+      }
+    });
+    child.on('exit', () => {
+      clearTimeout(timer);
+      resolve(null);
+    });
+  });
+  if (!url) {
+    console.log(`(The example relying party did not start on port ${RP_PORT}; the demo runs without it.)`);
+    child.kill('SIGTERM');
+    return null;
+  }
+  console.log(`Voorbeeld-EPD (example OpenID relying party): ${url}/`);
+  return { url, child };
+}
+
 function forwardSignals(child, portal) {
   for (const signal of ['SIGINT', 'SIGTERM'])
     process.on(signal, () => {
@@ -120,6 +161,8 @@ function forwardSignals(child, portal) {
 
 async function main() {
   const portal = await startReferencePortal();
+  const rp = await startRelyingParty(portal);
+  if (rp) process.on('exit', () => rp.child.kill('SIGTERM'));
   const env = { ...process.env, ZORGID_MODE: mode, ...(portal ? { ZORGID_PORTAL_URL: portal.url } : {}) };
 
   if (electronBinary()) {

@@ -62,6 +62,7 @@ export function adminHomePage(input: { name: string; organisations: Array<OrgRef
       }</td></tr>`,
     )}</tbody></table>
 <p><a class="button primary" href="/beheer/gebruikers/nieuw" id="new-user">+ Nieuwe gebruiker</a> <a class="button" href="/beheer/gebruikers/bestaand" id="existing-user">+ Bestaande gebruiker</a></p>
+${input.organisations.some((o) => o.role === 'Administrator') ? html`<p><a href="/beheer/toepassingen" id="relying-parties">Toepassingen die met ZORG-ID inloggen (OpenID Connect)</a></p>` : raw('')}
 <form method="post" action="/uitloggen"><button type="submit">Uitloggen</button></form>`,
     { page: 'admin' },
   );

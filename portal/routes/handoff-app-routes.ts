@@ -11,6 +11,8 @@ const b64url = (bytes: Uint8Array): string => Buffer.from(bytes).toString('base6
 
 export interface HandoffAppRouteDeps extends HandoffRouteDeps {
   validator: TokenValidator;
+  /** The OpenID Provider's back-channel logout of the relying parties of this card session (oidc/oidc.ts). */
+  onCardRemoved?(cardSessionId: string): Promise<number>;
 }
 
 export function registerHandoffAppRoutes(ctx: RouteContext, deps: HandoffAppRouteDeps): void {
@@ -22,7 +24,7 @@ export function registerHandoffAppRoutes(ctx: RouteContext, deps: HandoffAppRout
   app.post('/api/handoff/:id/token', (c) => acceptToken(ctx, deps, c));
   app.post('/api/handoff/:id/cancel', (c) => cancel(ctx, deps, c));
   // §6: the app saw the card leave the reader; every session that card opened ends now.
-  app.post('/api/handoff/session/:sessionId/card-removed', (c) => cardRemoved(ctx, c));
+  app.post('/api/handoff/session/:sessionId/card-removed', (c) => cardRemoved(ctx, deps, c));
 }
 
 async function fetchRequest(ctx: RouteContext, deps: HandoffAppRouteDeps, c: PortalContext) {
@@ -125,10 +127,11 @@ async function cancel(ctx: RouteContext, deps: HandoffAppRouteDeps, c: PortalCon
   return c.json({ outcome: 'cancelled' });
 }
 
-async function cardRemoved(ctx: RouteContext, c: PortalContext) {
+async function cardRemoved(ctx: RouteContext, deps: HandoffAppRouteDeps, c: PortalContext) {
   const { store, clock, audit } = ctx;
   const cardSessionId = c.req.param('sessionId')!;
   const ended = await store.endSessionsOfCard(cardSessionId, clock(), 'kaart-verwijderd');
-  await audit({ at: clock(), actor: 'app', action: 'session.card-removed', outcome: ended > 0 ? 'ok' : 'refused', detail: { ended } });
+  const relyingParties = (await deps.onCardRemoved?.(cardSessionId)) ?? 0;
+  await audit({ at: clock(), actor: 'app', action: 'session.card-removed', outcome: ended > 0 ? 'ok' : 'refused', detail: { ended, relyingParties } });
   return c.json({ outcome: 'ok', ended });
 }

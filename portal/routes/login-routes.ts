@@ -1,9 +1,11 @@
 // The landing page with its login QR (portal-rules.md §3), the logged-in page, the session as the
 // page script polls it, and logging out.
 import { newLoginQr, type LoginQrDeps } from '../login-qr';
+import { oidcReturnTo } from '../oidc/interaction-routes';
 import { landingPage, loggedInPage, mobileLoggedInPage } from '../pages/pages';
 import type { PortalContext, RouteContext } from '../route-context';
 import type { Sessions } from '../sessions';
+import type { SessionRecord } from '../store/store';
 
 const NOTICES: Record<string, string> = {
   'kaart-verwijderd': 'U bent uitgelogd omdat uw pas uit de lezer is gehaald.',
@@ -18,11 +20,14 @@ export function registerLoginRoutes(ctx: RouteContext): void {
   ctx.app.post('/api/login-qr', (c) => freshLoginQr(ctx, c));
 }
 
-/** The pages and calls of a session once it exists (after a login, or its end). */
-export function registerSessionRoutes(ctx: RouteContext, sessions: Pick<Sessions, 'dropCookie'>): void {
+/**
+ * The pages and calls of a session once it exists (after a login, or its end). `onLogout`: the OpenID
+ * Provider's logout of the relying parties of that login (oidc/oidc.ts).
+ */
+export function registerSessionRoutes(ctx: RouteContext, sessions: Pick<Sessions, 'dropCookie'>, onLogout?: (s: SessionRecord) => Promise<unknown>): void {
   ctx.app.get('/ingelogd', (c) => loggedIn(ctx, c));
   ctx.app.get('/api/session', (c) => sessionState(ctx, c));
-  ctx.app.post('/uitloggen', (c) => logout(ctx, sessions, c));
+  ctx.app.post('/uitloggen', (c) => logout(ctx, sessions, c, onLogout));
 }
 
 async function landing(ctx: RouteContext, c: PortalContext) {
@@ -42,6 +47,9 @@ async function freshLoginQr(ctx: RouteContext, c: PortalContext) {
 async function loggedIn(ctx: RouteContext, c: PortalContext) {
   const { store } = ctx;
   const s = c.get('session');
+  // A login an OpenID relying party asked for goes back to finish that interaction.
+  const back = ctx.liveSession(s) && s.kind === 'login' ? oidcReturnTo(c) : null;
+  if (back) return c.redirect(back, 303);
   if (ctx.liveSession(s) && s.kind === 'login' && s.mobileId) {
     const mobile = await store.getMobileId(s.mobileId);
     const memberships = mobile ? await store.listMemberships(mobile.personId) : [];
@@ -60,12 +68,13 @@ function sessionState(ctx: RouteContext, c: PortalContext) {
   return c.json({ active: false, reason: s?.endReason ?? null });
 }
 
-async function logout(ctx: RouteContext, sessions: Pick<Sessions, 'dropCookie'>, c: PortalContext) {
+async function logout(ctx: RouteContext, sessions: Pick<Sessions, 'dropCookie'>, c: PortalContext, onLogout?: (s: SessionRecord) => Promise<unknown>) {
   const { store, clock, audit } = ctx;
   if (ctx.foreignOrigin(c)) return ctx.refuse(c, 'ERR_PORTAL_FORBIDDEN_ORIGIN', true);
   const s = c.get('session');
   if (s) {
     await store.endSession(s.id, clock(), 'uitgelogd');
+    if (s.kind === 'login') await onLogout?.(s);
     if (s.holder) await audit({ at: clock(), actor: `uzi:${s.holder.uziNumber}`, action: 'logout', outcome: 'ok' });
     else if (s.mobileId) await audit({ at: clock(), actor: `mobiel:${s.mobileId}`, action: 'logout', outcome: 'ok' });
   }

@@ -203,6 +203,41 @@ export const MIGRATIONS: readonly string[] = [
   // 7: scale (issue 16): an organisation's member list is paged in the order members joined; the
   // index serves that order without sorting the organisation's whole list for every page.
   `CREATE INDEX person_memberships_ura_joined ON person_memberships(ura, created_at, person_id);`,
+  // 8: the OpenID Provider (issue 18, docs/oidc.md): oidc-provider's models, signing keys, secrets,
+  // registered clients, the claims of each account and the card session behind each grant.
+  `CREATE TABLE oidc_models (
+     model TEXT NOT NULL,
+     id TEXT NOT NULL,
+     payload_json TEXT NOT NULL,
+     grant_id TEXT,
+     uid TEXT,
+     user_code TEXT,
+     account_id TEXT,
+     expires_at INTEGER,
+     consumed_at INTEGER,
+     PRIMARY KEY (model, id)
+   );
+   CREATE INDEX oidc_models_grant ON oidc_models(grant_id);
+   CREATE INDEX oidc_models_uid ON oidc_models(model, uid);
+   CREATE INDEX oidc_models_account ON oidc_models(model, account_id);
+   CREATE INDEX oidc_models_expiry ON oidc_models(expires_at);
+   CREATE TABLE oidc_keys (
+     kid TEXT PRIMARY KEY,
+     jwk_json TEXT NOT NULL,
+     created_at INTEGER NOT NULL,
+     retired_at INTEGER
+   );
+   CREATE TABLE oidc_secrets (name TEXT PRIMARY KEY, value TEXT NOT NULL);
+   CREATE TABLE oidc_clients (
+     client_id TEXT PRIMARY KEY,
+     name TEXT NOT NULL,
+     metadata_json TEXT NOT NULL,
+     created_at INTEGER NOT NULL,
+     created_by TEXT NOT NULL
+   );
+   CREATE TABLE oidc_accounts (account_id TEXT PRIMARY KEY, claims_json TEXT NOT NULL, updated_at INTEGER NOT NULL);
+   CREATE TABLE oidc_card_grants (grant_id TEXT PRIMARY KEY, card_session_id TEXT NOT NULL, created_at INTEGER NOT NULL);
+   CREATE INDEX oidc_card_grants_card ON oidc_card_grants(card_session_id);`,
 ];
 
 export function migrate(db: Database.Database): number {

@@ -6,6 +6,7 @@ import { auditTable } from './sqlite-audit';
 import { enrolmentCodeTables, enrolmentHandoffTables } from './sqlite-enrolment';
 import { handoffTables } from './sqlite-handoffs';
 import { membershipTables } from './sqlite-memberships';
+import { oidcTables } from './sqlite-oidc';
 import { organisationTables } from './sqlite-organisations';
 import { personTables } from './sqlite-persons';
 import { loginQrTables, sessionTables } from './sqlite-sessions';
@@ -38,6 +39,7 @@ export function openSqliteStore(path: string): PortalStore {
     ...enrolmentHandoffTables(db),
     ...smartcardTables(db),
     ...auditTable(db),
+    ...oidcTables(db),
     async close() {
       db.close();
     },

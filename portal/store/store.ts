@@ -3,6 +3,7 @@
 import type { UziHolder } from '@zorgid/uzi';
 import type { ErrorCode } from '../errors';
 import type { HandoffPurpose } from '@zorgid/protocol';
+import type { OidcStore } from './oidc-store';
 
 /** Stored states; "expired" is not stored but derived from expiresAt and the clock. */
 export type StoredHandoffState = 'pending' | 'card-read' | 'signed' | 'done' | 'failed' | 'cancelled';
@@ -384,6 +385,9 @@ export interface PortalStore {
 
   audit(entry: AuditEntry): Promise<void>;
   listAudit(limit?: number): Promise<AuditRecord[]>;
+
+  /** The OpenID Provider's aggregate (sqlite-oidc.ts). */
+  oidc: OidcStore;
 
   close(): Promise<void>;
 }
