@@ -64,9 +64,24 @@ export function matchSlot(reader: string, slots: readonly TokenSlot[], knownRead
   throw new AppError('ERR_CARD_TOKEN_NOT_FOUND', { reader });
 }
 
+interface ValidityWindow {
+  notBefore: number;
+  notAfter: number;
+}
+interface WarmReading {
+  reading: CardReading;
+  window: ValidityWindow | null;
+}
+const validityIn = (w: ValidityWindow, now: number): CardReading['validity'] => (now < w.notBefore ? 'not-yet-valid' : now > w.notAfter ? 'expired' : 'valid');
+
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
-export function createCardBackend(deps: CardBackendDeps): SmartcardService {
+export interface CardBackend extends SmartcardService {
+  /** Readers whose card's reading is held warm (tests, diagnostics): empty once every card is out. */
+  warmReaders(): string[];
+}
+
+export function createCardBackend(deps: CardBackendDeps): CardBackend {
   const { monitor, clock } = deps;
   const tokenWaitMs = deps.tokenWaitMs ?? 3000;
   const removalSettleMs = deps.removalSettleMs ?? 700;
@@ -89,10 +104,6 @@ export function createCardBackend(deps: CardBackendDeps): SmartcardService {
       .then(() => tokenAccess().listTokens())
       .catch(() => undefined);
   }
-
-  const unwatch = monitor?.subscribe((event) => {
-    for (const l of [...listeners]) l(event);
-  });
 
   // One card operation at a time per reader: a second read during a signature waits its turn.
   const serialised = <T>(reader: string, op: () => Promise<T>): Promise<T> => {
@@ -134,6 +145,86 @@ export function createCardBackend(deps: CardBackendDeps): SmartcardService {
     }
   };
 
+  const readCard = async (reader: string): Promise<WarmReading> => {
+    const slot = await findSlot(reader);
+    const certificates = await tokenAccess()
+      .readCertificates(slot.slotId)
+      .catch(async (e: unknown) => {
+        throw await explainFailure(reader, e);
+      });
+    const auth = pickAuthenticationCertificate(certificates);
+    let holder: UziHolder | null = null;
+    let holderError: SerializedError | null = null;
+    let validity: CardReading['validity'] = null;
+    let window: ValidityWindow | null = null;
+    if (!auth) {
+      holderError = new AppError('ERR_CARD_NO_AUTH_CERTIFICATE', { reader }).toJSON();
+    } else {
+      const der = Buffer.from(auth.der, 'base64');
+      const facts = certificateFacts(der);
+      window = { notBefore: facts.notBefore.getTime(), notAfter: facts.notAfter.getTime() };
+      validity = validityIn(window, clock());
+      if (deps.parseHolder) {
+        try {
+          holder = deps.parseHolder(der);
+        } catch (e) {
+          holderError = serializeError(e);
+        }
+      }
+    }
+    const reading: CardReading = {
+      reader,
+      slotId: slot.slotId,
+      tokenLabel: slot.tokenLabel,
+      tokenSerial: slot.tokenSerial,
+      pin: slot.pin,
+      certificates,
+      authCertificateId: auth?.id ?? null,
+      holder,
+      holderError,
+      validity,
+    };
+    return { reading, window };
+  };
+
+  // Warm before asked: what the last read of each reader found (slot, certificates, holder), so the
+  // handoff that follows an insert finds it ready. Only where PC/SC can tell us the card went: the
+  // entry is dropped on its 'removed' event, when PC/SC goes down and whenever a call finds the reader
+  // empty — nothing personal outlives the card. The PIN status is the token's, so after a signature
+  // (a wrong PIN changes it) the next read asks the token again.
+  const warm = new Map<string, { reading: Promise<WarmReading>; pinFresh: boolean }>();
+  const forget = (reader?: string) => (reader === undefined ? warm.clear() : warm.delete(reader));
+  const stillIn = (reader: string) => pcscView(reader).state?.present === true;
+  const warmUp = (reader: string) => {
+    if (!monitor || !deps.warmUp || warm.has(reader)) return;
+    const entry = { reading: serialised(reader, () => readCard(reader)), pinFresh: true };
+    warm.set(reader, entry);
+    entry.reading.catch(() => {
+      if (warm.get(reader) === entry) warm.delete(reader);
+    });
+  };
+  const warmSlot = async (reader: string): Promise<TokenSlot | undefined> => {
+    const entry = warm.get(reader);
+    if (!entry || !stillIn(reader)) return undefined;
+    const found = await entry.reading.catch(() => undefined);
+    if (!found || warm.get(reader) !== entry) return undefined;
+    const r = found.reading;
+    return { slotId: r.slotId, description: reader, tokenLabel: r.tokenLabel, tokenSerial: r.tokenSerial, manufacturer: '', model: '', pin: r.pin };
+  };
+  if (monitor && deps.warmUp) {
+    // A card already in at start is warmed as if just inserted.
+    void monitor.ready().then(() => {
+      for (const r of monitor.readers()) if (r.present) warmUp(r.name);
+    });
+  }
+
+  const unwatch = monitor?.subscribe((event) => {
+    if (event.type === 'removed') forget(event.reader);
+    if (event.type === 'service' && event.status === 'down') forget();
+    if (event.type === 'inserted') warmUp(event.reader);
+    for (const l of [...listeners]) l(event);
+  });
+
   // What the middleware says when a card is pulled mid-call varies (CKR_DEVICE_ERROR, _FUNCTION_FAILED,
   // …). When PC/SC sees the reader empty, "the card was removed" is the truth the person can act on.
   const CLEAR_ANSWERS = new Set<string>([
@@ -157,6 +248,7 @@ export function createCardBackend(deps: CardBackendDeps): SmartcardService {
   };
 
   return {
+    warmReaders: () => [...warm.keys()],
     subscribe(listener) {
       listeners.add(listener);
       const down = monitor?.serviceError();
@@ -175,50 +267,24 @@ export function createCardBackend(deps: CardBackendDeps): SmartcardService {
 
     read(reader) {
       return serialised(reader, async (): Promise<CardReading> => {
-        const slot = await findSlot(reader);
-        const certificates = await tokenAccess()
-          .readCertificates(slot.slotId)
-          .catch(async (e: unknown) => {
-            throw await explainFailure(reader, e);
-          });
-        const auth = pickAuthenticationCertificate(certificates);
-        let holder: UziHolder | null = null;
-        let holderError: SerializedError | null = null;
-        let validity: CardReading['validity'] = null;
-        if (!auth) {
-          holderError = new AppError('ERR_CARD_NO_AUTH_CERTIFICATE', { reader }).toJSON();
-        } else {
-          const der = Buffer.from(auth.der, 'base64');
-          const facts = certificateFacts(der);
-          const now = clock();
-          validity = now < facts.notBefore.getTime() ? 'not-yet-valid' : now > facts.notAfter.getTime() ? 'expired' : 'valid';
-          if (deps.parseHolder) {
-            try {
-              holder = deps.parseHolder(der);
-            } catch (e) {
-              holderError = serializeError(e);
-            }
-          }
+        if (!stillIn(reader)) forget(reader);
+        const entry = warm.get(reader);
+        let found = entry ? await entry.reading.catch(() => undefined) : undefined;
+        if (found && !entry!.pinFresh) {
+          // The certificates stay; the PIN counter is the token's to tell.
+          const slot = await findSlot(reader);
+          found = slot.slotId === found.reading.slotId && slot.tokenSerial === found.reading.tokenSerial ? { ...found, reading: { ...found.reading, pin: slot.pin } } : undefined;
         }
-        return {
-          reader,
-          slotId: slot.slotId,
-          tokenLabel: slot.tokenLabel,
-          tokenSerial: slot.tokenSerial,
-          pin: slot.pin,
-          certificates,
-          authCertificateId: auth?.id ?? null,
-          holder,
-          holderError,
-          validity,
-        };
+        if (!found || warm.get(reader) !== entry) found = await readCard(reader);
+        if (monitor && deps.warmUp && stillIn(reader)) warm.set(reader, { reading: Promise.resolve(found), pinFresh: true });
+        return { ...found.reading, validity: found.window ? validityIn(found.window, clock()) : null };
       });
     },
 
     sign(request: SignRequest) {
       return serialised(request.reader, async () => {
         try {
-          const slot = await findSlot(request.reader);
+          const slot = (await warmSlot(request.reader)) ?? (await findSlot(request.reader));
           return await tokenAccess().sign({
             slotId: slot.slotId,
             certificateId: request.certificateId,
@@ -227,9 +293,13 @@ export function createCardBackend(deps: CardBackendDeps): SmartcardService {
             pin: request.pin,
           });
         } catch (e) {
-          throw await explainFailure(request.reader, e);
+          const err = await explainFailure(request.reader, e);
+          if (!(err instanceof AppError) || !err.code.startsWith('ERR_PIN')) forget(request.reader);
+          throw err;
         } finally {
           request.pin.fill(0);
+          const entry = warm.get(request.reader);
+          if (entry) entry.pinFresh = false;
         }
       });
     },
@@ -266,6 +336,7 @@ export function createCardBackend(deps: CardBackendDeps): SmartcardService {
 
     async close() {
       unwatch?.();
+      forget();
       listeners.clear();
       await monitor?.close();
       await tokens?.close();
