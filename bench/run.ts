@@ -2,23 +2,38 @@
 // baseline measured in the same run on the same machine, so they mean something on a busy 2-core box
 // where absolute milliseconds do not.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { createCardHost } from '../src/main/core/host/supervisor';
 import type { CardEvent } from '../src/shared/domain';
 import { benchValidator } from '../portal/test/bench-validator';
 import { benchHandoff } from './handoff';
+import { benchPortalLoad } from './portal-load';
 import { benchSmartcard } from './smartcard';
 import { startCardLab } from '../test/card-lab/controller';
 import { OPENSC_PKCS11, SOFTHSM_MODULE, labAvailability, ensurePcscd } from '../test/card-lab/pcscd';
 import { openscLabEnv } from '../test/card-lab/opensc-conf';
 import { loadCardLab } from '../test/card-lab/pki';
 import { createSoftHsmToken } from '../test/card-lab/softhsm';
-import { bench, median, percentile } from './stats';
+import { benchAuditLog } from './audit-log';
+import { compareResults, formatChanges, parseResults } from './compare';
+import { bench, median, percentile, results } from './stats';
 
 const root = new URL('..', import.meta.url).pathname;
-const only = process.argv.slice(2);
+// `npm run bench -- [figure…] [--compare old.json] [--out file]`
+const args = process.argv.slice(2);
+const optionValue = (flag: string): string | undefined => {
+  const i = args.indexOf(flag);
+  if (i < 0) return undefined;
+  const v = args[i + 1];
+  if (!v || v.startsWith('--')) throw new Error(`${flag} needs a file`);
+  args.splice(i, 2);
+  return v;
+};
+const compareWith = optionValue('--compare');
+const outFile = optionValue('--out') ?? join(root, 'bench/results.json');
+const only = args;
 const want = (name: string) => only.length === 0 || only.includes(name);
 
 async function signOverhead(): Promise<void> {
@@ -46,8 +61,7 @@ async function signOverhead(): Promise<void> {
       }
     }
     bench('sign-raw-graphene-p50', median(raw), 'ms');
-    bench('sign-card-host-p50', median(ours), 'ms');
-    bench('sign-overhead-ratio', median(ours) / median(raw), 'x');
+    bench('sign-card-host-p50', median(ours), 'ms', 2, median(raw));
   } finally {
     await host.close();
     token.dispose();
@@ -116,18 +130,24 @@ function rendererSize(): void {
   bench('renderer-gzip', total / 1024, 'KB', 1);
 }
 
-async function validator(): Promise<void> {
+async function validator(): Promise<number> {
   const r = await benchValidator({ iterations: 300 });
-  bench('validator-per-token', r.validatorMsPerToken, 'ms', 3);
   bench('validator-raw-verify', r.rawVerifyMsPerToken, 'ms', 3);
-  bench('validator-overhead-ratio', r.ratio, 'x');
-  bench('validator-new-card', r.validatorNewCardMsPerToken, 'ms');
+  bench('validator-per-token', r.validatorMsPerToken, 'ms', 3, r.rawVerifyMsPerToken);
+  bench('validator-new-card', r.validatorNewCardMsPerToken, 'ms', 3, r.rawVerifyMsPerToken);
+  return r.validatorMsPerToken;
 }
 
 if (want('renderer')) rendererSize();
-if (want('validator')) await validator();
+const validatorMs = want('validator') || want('portal-load') ? await validator() : null;
+if (want('portal-load') && validatorMs !== null) await benchPortalLoad({ validatorMsPerToken: validatorMs });
 if (want('sign')) await signOverhead();
 if (want('insert')) await insertLatency();
 if (want('handoff')) await benchHandoff({ rounds: 10 });
 if (want('smartcard')) await benchSmartcard({ rounds: 6 });
+if (want('audit')) benchAuditLog();
+
+writeFileSync(outFile, `${JSON.stringify({ at: new Date().toISOString(), results }, null, 2)}\n`);
+console.log(`# ${results.length} figures written to ${outFile}`);
+if (compareWith) for (const line of formatChanges(compareResults(parseResults(readFileSync(compareWith, 'utf8')), results))) console.log(line);
 process.exit(0);

@@ -134,4 +134,31 @@ describe('warm before asked', () => {
     expect(backend.warmReaders()).toEqual([]);
     await backend.close();
   });
+
+  it('a warm read still hanging after its card was pulled ends the card host (no caller deadline would)', async () => {
+    const lab = liveMonitor([]);
+    const { access } = countingTokens([slotA]);
+    const hanging: TokenAccess = { ...access, readCertificates: () => new Promise<never>(() => undefined) };
+    const stuck: string[] = [];
+    const backend = createCardBackend({ monitor: lab.monitor, tokens: () => hanging, clock: () => 0, warmUp: true, warmStuckMs: 100, onWarmStuck: (r) => stuck.push(r) });
+    lab.insert();
+    await settle();
+    lab.pull();
+    expect(backend.warmReaders()).toEqual([]);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(stuck).toEqual([R]);
+  });
+
+  it('a warm read that finished does not count as stuck when its card is pulled', async () => {
+    const lab = liveMonitor([]);
+    const { access } = countingTokens([slotA]);
+    const stuck: string[] = [];
+    const backend = createCardBackend({ monitor: lab.monitor, tokens: () => access, parseHolder: parseUziCertificate, clock: () => 0, warmUp: true, warmStuckMs: 50, onWarmStuck: (r) => stuck.push(r) });
+    lab.insert();
+    await backend.read(R);
+    lab.pull();
+    await new Promise((r) => setTimeout(r, 120));
+    expect(stuck).toEqual([]);
+    await backend.close();
+  });
 });

@@ -25,6 +25,13 @@ export interface CardBackendDeps {
    * card detection take seconds, which would otherwise land on the person's first read.
    */
   warmUp?: boolean;
+  /**
+   * A warm read still running this long after its card was pulled is stuck in the middleware (OpenSC
+   * 0.23 deadlocks when a card goes mid-call, build-notes.md): no caller's deadline covers it, so the
+   * card host ends itself (`onWarmStuck`) and the supervisor starts a fresh one.
+   */
+  onWarmStuck?: (reader: string) => void;
+  warmStuckMs?: number;
   /** After an insert OpenSC needs ~1.5 s before the token shows (build-notes.md); wait that long for it. */
   tokenWaitMs?: number;
   /** How long a failed call waits for PC/SC to report a pull before the middleware's error stands. */
@@ -192,16 +199,31 @@ export function createCardBackend(deps: CardBackendDeps): CardBackend {
   // entry is dropped on its 'removed' event, when PC/SC goes down and whenever a call finds the reader
   // empty — nothing personal outlives the card. The PIN status is the token's, so after a signature
   // (a wrong PIN changes it) the next read asks the token again.
-  const warm = new Map<string, { reading: Promise<WarmReading>; pinFresh: boolean }>();
-  const forget = (reader?: string) => (reader === undefined ? warm.clear() : warm.delete(reader));
+  const warm = new Map<string, { reading: Promise<WarmReading>; pinFresh: boolean; settled?: boolean }>();
+  const forget = (reader?: string) => {
+    for (const [r, entry] of warm) {
+      if (reader !== undefined && r !== reader) continue;
+      warm.delete(r);
+      if (!entry.settled && deps.onWarmStuck) {
+        const onStuck = deps.onWarmStuck;
+        const timer = setTimeout(() => entry.settled || onStuck(r), deps.warmStuckMs ?? 3000);
+        timer.unref?.();
+        void entry.reading.finally(() => clearTimeout(timer)).catch(() => undefined);
+      }
+    }
+  };
   const stillIn = (reader: string) => pcscView(reader).state?.present === true;
   const warmUp = (reader: string) => {
     if (!monitor || !deps.warmUp || warm.has(reader)) return;
-    const entry = { reading: serialised(reader, () => readCard(reader)), pinFresh: true };
+    const entry: { reading: Promise<WarmReading>; pinFresh: boolean; settled?: boolean } = { reading: serialised(reader, () => readCard(reader)), pinFresh: true };
     warm.set(reader, entry);
-    entry.reading.catch(() => {
-      if (warm.get(reader) === entry) warm.delete(reader);
-    });
+    entry.reading.then(
+      () => (entry.settled = true),
+      () => {
+        entry.settled = true;
+        if (warm.get(reader) === entry) warm.delete(reader);
+      },
+    );
   };
   const warmSlot = async (reader: string): Promise<TokenSlot | undefined> => {
     const entry = warm.get(reader);
@@ -276,7 +298,7 @@ export function createCardBackend(deps: CardBackendDeps): CardBackend {
           found = slot.slotId === found.reading.slotId && slot.tokenSerial === found.reading.tokenSerial ? { ...found, reading: { ...found.reading, pin: slot.pin } } : undefined;
         }
         if (!found || warm.get(reader) !== entry) found = await readCard(reader);
-        if (monitor && deps.warmUp && stillIn(reader)) warm.set(reader, { reading: Promise.resolve(found), pinFresh: true });
+        if (monitor && deps.warmUp && stillIn(reader)) warm.set(reader, { reading: Promise.resolve(found), pinFresh: true, settled: true });
         return { ...found.reading, validity: found.window ? validityIn(found.window, clock()) : null };
       });
     },
