@@ -68,6 +68,42 @@ async function signOverhead(): Promise<void> {
   }
 }
 
+interface RawReader {
+  name: string;
+  state: number;
+  SCARD_STATE_PRESENT: number;
+  on(e: 'status', l: (s: { state: number }) => void): void;
+  on(e: 'error' | 'end', l: (...a: unknown[]) => void): void;
+}
+interface RawPcsc {
+  on(e: 'reader', l: (r: RawReader) => void): void;
+  on(e: 'error', l: (err: unknown) => void): void;
+  close(): void;
+}
+
+/**
+ * The floor of insert → event: plain pcsclite in this process, on the same reader, seeing the same
+ * insert (a card becomes present in its status change). Both listeners time one insert, so each cycle
+ * gives a pair.
+ */
+async function rawPresence(readerName: string): Promise<{ next(): Promise<number>; close(): void }> {
+  const mod = (await import('pcsclite')) as unknown as { default?: () => RawPcsc } & (() => RawPcsc);
+  const pcsc = (mod.default ?? mod)();
+  pcsc.on('error', () => undefined);
+  let waiter: ((t: number) => void) | null = null;
+  pcsc.on('reader', (r) => {
+    r.on('error', () => undefined);
+    if (r.name !== readerName) return;
+    let present = false;
+    r.on('status', (st) => {
+      const now = (st.state & r.SCARD_STATE_PRESENT) !== 0;
+      if (now && !present) waiter?.(performance.now());
+      present = now;
+    });
+  });
+  return { next: () => new Promise<number>((resolve) => (waiter = resolve)), close: () => pcsc.close() };
+}
+
 async function insertLatency(): Promise<void> {
   const lab0 = labAvailability();
   if (!lab0.ok) {
@@ -76,7 +112,10 @@ async function insertLatency(): Promise<void> {
   }
   await ensurePcscd();
   const lab = await startCardLab();
-  const host = createCardHost({ modulePath: OPENSC_PKCS11, env: openscLabEnv() as Record<string, string> });
+  // The bare event path: without warm-up, so pulling the card right after its event never lands in a
+  // read of the card (OpenSC's hang, build-notes.md); the warm read runs in the token worker anyway.
+  const host = createCardHost({ modulePath: OPENSC_PKCS11, env: openscLabEnv() as Record<string, string>, warmUp: false });
+  const raw = await rawPresence(lab.readerName(0));
   const waiters: Array<{ type: CardEvent['type']; resolve: (t: number) => void }> = [];
   const unsubscribe = host.subscribe((e) => {
     const at = performance.now();
@@ -86,24 +125,33 @@ async function insertLatency(): Promise<void> {
   const next = (type: CardEvent['type']) => new Promise<number>((resolve) => waiters.push({ type, resolve }));
   try {
     await host.whenReady();
-    const cycles = 50;
-    const latencies: number[] = [];
+    const cycles = 40;
+    const ours: number[] = [];
+    const floor: number[] = [];
+    const extra: number[] = [];
     for (let i = 0; i < cycles; i++) {
       const inserted = next('inserted');
+      const rawSeen = raw.next();
       const t0 = performance.now();
       await lab.insert('Z-huisarts', { reader: 0, waitForPcscd: false });
-      latencies.push((await inserted) - t0);
+      const [a, b] = await Promise.all([inserted, rawSeen]);
+      ours.push(a - t0);
+      floor.push(b - t0);
+      extra.push(a - b);
       const removed = next('removed');
       await lab.remove({ reader: 0 });
       await removed;
       // Uneven spacing, so we do not phase-lock to pcscd's polling interval.
       await new Promise((r) => setTimeout(r, 50 + ((i * 37) % 250)));
     }
-    bench('insert-event-p50', percentile(latencies, 50), 'ms', 0);
-    bench('insert-event-p95', percentile(latencies, 95), 'ms', 0);
+    bench('insert-event-p50', percentile(ours, 50), 'ms', 0, percentile(floor, 50));
+    bench('insert-event-p95', percentile(ours, 95), 'ms', 0, percentile(floor, 95));
+    // Per insert, our event after raw pcsclite's (target p95 ≤ 50 ms).
+    bench('insert-event-extra-p95', percentile(extra, 95), 'ms', 0);
     bench('insert-event-cycles', cycles, 'n', 0);
   } finally {
     unsubscribe();
+    raw.close();
     await host.close();
     await lab.close();
   }

@@ -227,7 +227,8 @@ export function createCardBackend(deps: CardBackendDeps): CardBackend {
   };
   const warmSlot = async (reader: string): Promise<TokenSlot | undefined> => {
     const entry = warm.get(reader);
-    if (!entry || !stillIn(reader)) return undefined;
+    // A signature since the last read may have changed the PIN counter: then enumerate afresh.
+    if (!entry || !entry.pinFresh || !stillIn(reader)) return undefined;
     const found = await entry.reading.catch(() => undefined);
     if (!found || warm.get(reader) !== entry) return undefined;
     const r = found.reading;
@@ -313,6 +314,7 @@ export function createCardBackend(deps: CardBackendDeps): CardBackend {
             mechanism: request.mechanism,
             data: request.data,
             pin: request.pin,
+            pinStatus: slot.pin,
           });
         } catch (e) {
           const err = await explainFailure(request.reader, e);

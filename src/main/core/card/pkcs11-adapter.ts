@@ -162,7 +162,7 @@ function pkcs11TokenAccess(module: graphene.Module): SmartcardTokenAccess {
       let signing = false;
       try {
         const slot = slotById(req.slotId);
-        const pin = pinStatus(slot.getToken());
+        const pin = req.pinStatus ?? pinStatus(slot.getToken());
         if (pin.locked) throw new AppError('ERR_PIN_LOCKED', { source: 'token flags' });
         // Check the length first: a PIN the token cannot accept must not cost an attempt.
         if (!pin.pinpad && (req.pin.length < pin.minLength || (pin.maxLength > 0 && req.pin.length > pin.maxLength))) {
