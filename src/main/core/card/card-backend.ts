@@ -200,7 +200,11 @@ export function createCardBackend(deps: CardBackendDeps): CardBackend {
   // empty — nothing personal outlives the card. The PIN status is the token's, so after a signature
   // (a wrong PIN changes it) the next read asks the token again.
   const warm = new Map<string, { reading: Promise<WarmReading>; pinFresh: boolean; settled?: boolean }>();
+  // reader → the slot its last signature used (a handle, nothing personal); dropped with the warm entry.
+  const lastSlot = new Map<string, string>();
   const forget = (reader?: string) => {
+    if (reader === undefined) lastSlot.clear();
+    else lastSlot.delete(reader);
     for (const [r, entry] of warm) {
       if (reader !== undefined && r !== reader) continue;
       warm.delete(r);
@@ -307,15 +311,23 @@ export function createCardBackend(deps: CardBackendDeps): CardBackend {
     sign(request: SignRequest) {
       return serialised(request.reader, async () => {
         try {
-          const slot = (await warmSlot(request.reader)) ?? (await findSlot(request.reader));
-          return await tokenAccess().sign({
-            slotId: slot.slotId,
+          const reader = request.reader;
+          const fresh = await warmSlot(reader);
+          // The slot the last signature used, while nothing said its card went: no enumeration, and
+          // the adapter asks the token for the PIN status itself.
+          const again = !fresh && lastSlot.has(reader) && (!monitor || stillIn(reader)) ? lastSlot.get(reader) : undefined;
+          const slot = fresh ?? (again === undefined ? await findSlot(reader) : undefined);
+          const slotId = slot?.slotId ?? again!;
+          const sig = await tokenAccess().sign({
+            slotId,
             certificateId: request.certificateId,
             mechanism: request.mechanism,
             data: request.data,
             pin: request.pin,
-            pinStatus: slot.pin,
+            pinStatus: slot?.pin,
           });
+          lastSlot.set(reader, slotId);
+          return sig;
         } catch (e) {
           const err = await explainFailure(request.reader, e);
           if (!(err instanceof AppError) || !err.code.startsWith('ERR_PIN')) forget(request.reader);
