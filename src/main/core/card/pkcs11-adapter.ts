@@ -71,10 +71,13 @@ function pkcs11TokenAccess(module: graphene.Module): SmartcardTokenAccess {
   // every time. Keyed by the DER's SHA-256, so another card's certificate under the same CKA_ID is
   // parsed anew; nothing personal (no name, no number) is kept, and a slot's entry goes when an
   // enumeration finds its token gone or replaced.
-  const parsed = new Map<string, { serial: string; facts: Map<string, Pick<CertificateSummary, 'usage' | 'keyBits'>> }>();
-  const factsOf = (slotId: string, der: Buffer): Pick<CertificateSummary, 'usage' | 'keyBits'> => {
+  type Facts = Pick<CertificateSummary, 'usage' | 'keyBits'>;
+  // `byId`: CKA_ID → facts of the certificate last seen under it in this slot, so a signature need not
+  // read the certificate again while the slot holds the same token.
+  const parsed = new Map<string, { serial: string; facts: Map<string, Facts>; byId: Map<string, Facts> }>();
+  const factsOf = (slotId: string, der: Buffer, id?: string): Facts => {
     let slotFacts = parsed.get(slotId);
-    if (!slotFacts) parsed.set(slotId, (slotFacts = { serial: '', facts: new Map() }));
+    if (!slotFacts) parsed.set(slotId, (slotFacts = { serial: '', facts: new Map(), byId: new Map() }));
     const key = createHash('sha256').update(der).digest('hex');
     let facts = slotFacts.facts.get(key);
     if (!facts) {
@@ -87,6 +90,7 @@ function pkcs11TokenAccess(module: graphene.Module): SmartcardTokenAccess {
       }
       slotFacts.facts.set(key, facts);
     }
+    if (id !== undefined) slotFacts.byId.set(id, facts);
     return facts;
   };
   const forgetGoneSlots = (present: ReadonlyMap<string, string>) => {
@@ -94,7 +98,7 @@ function pkcs11TokenAccess(module: graphene.Module): SmartcardTokenAccess {
       const serial = present.get(slotId);
       if (serial === undefined) parsed.delete(slotId);
       else if (entry.serial === '') entry.serial = serial;
-      else if (entry.serial !== serial) parsed.set(slotId, { serial, facts: new Map() });
+      else if (entry.serial !== serial) parsed.set(slotId, { serial, facts: new Map(), byId: new Map() });
     }
   };
 
@@ -111,7 +115,8 @@ function pkcs11TokenAccess(module: graphene.Module): SmartcardTokenAccess {
         value?: Buffer;
       };
       const der = attrs.value ?? Buffer.alloc(0);
-      out.push({ id: (attrs.id ?? Buffer.alloc(0)).toString('hex'), label: attrs.label ?? '', der: der.toString('base64'), ...factsOf(slotId, der) });
+      const id = (attrs.id ?? Buffer.alloc(0)).toString('hex');
+      out.push({ id, label: attrs.label ?? '', der: der.toString('base64'), ...factsOf(slotId, der, id) });
     }
     return out;
   };
@@ -169,9 +174,12 @@ function pkcs11TokenAccess(module: graphene.Module): SmartcardTokenAccess {
           throw new AppError('ERR_PIN_FORMAT', { min: pin.minLength, max: pin.maxLength });
         }
         session = slot.open(graphene.SessionFlag.SERIAL_SESSION);
-        const certs = certificateObjects(session, req.certificateId);
-        const der = certs.length > 0 ? (certs.items(0).getAttribute({ value: null }) as { value?: Buffer }).value : undefined;
-        const cert = der ? factsOf(req.slotId, der) : undefined;
+        let cert = parsed.get(req.slotId)?.byId.get(req.certificateId);
+        if (!cert) {
+          const certs = certificateObjects(session, req.certificateId);
+          const der = certs.length > 0 ? (certs.items(0).getAttribute({ value: null }) as { value?: Buffer }).value : undefined;
+          cert = der ? factsOf(req.slotId, der, req.certificateId) : undefined;
+        }
         if (cert?.usage === 'signing') throw new AppError('ERR_CERT_KEY_USAGE', { reason: 'non-repudiation key' });
         keyBits = cert?.keyBits ?? null;
         // pkcs11js only takes the PIN as a JS string; it lives for this one call. A pinpad token gets an
