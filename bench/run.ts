@@ -1,6 +1,10 @@
 // `npm run bench`: one `BENCH <name> <value> <unit>` line per figure. Ratios compare our path with a
 // baseline measured in the same run on the same machine, so they mean something on a busy 2-core box
-// where absolute milliseconds do not.
+// where absolute milliseconds do not; a figure with a floor prints it and the ratio on the same line.
+// Every figure also goes to bench/results.json (name, value, unit, floor, ratio);
+// `npm run bench -- --compare old.json` then prints the change per figure (bench/compare.ts), and
+// `npm run bench -- sign handoff` runs only those groups (renderer validator portal-load sign insert
+// handoff smartcard audit).
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -43,8 +47,9 @@ async function signOverhead(): Promise<void> {
   const host = createCardHost({ modulePath: SOFTHSM_MODULE, pcsc: false, env: token.env as Record<string, string> });
   try {
     await host.read('SoftHSM'); // warm: module loaded, token found
-    const rounds = 4;
-    const perRound = 50;
+    // Many short turns: load from the other agents on this box comes and goes within seconds.
+    const rounds = 8;
+    const perRound = 30;
     const ours: number[] = [];
     const raw: number[] = [];
     for (let r = 0; r < rounds; r++) {

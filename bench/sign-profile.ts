@@ -30,7 +30,8 @@ await time('adapter sign (in-process)', 100, () => local.sign({ slotId: slot!.sl
 const worker = startTokenWorker({ modulePath: SOFTHSM_MODULE });
 const [wslot] = await worker.listTokens();
 await time('worker listTokens', 100, () => worker.listTokens());
-await time('worker sign', 100, () => worker.sign({ slotId: wslot!.slotId, certificateId: auth.id, mechanism: 'SHA256_RSA_PKCS', data: Buffer.alloc(32, 7), pin: Buffer.from(token.pin) }));
+await time('worker readCertificates', 100, () => worker.readCertificates(wslot!.slotId));
+await time('worker sign', 300, () => worker.sign({ slotId: wslot!.slotId, certificateId: auth.id, mechanism: 'SHA256_RSA_PKCS', data: Buffer.alloc(32, 7), pin: Buffer.from(token.pin) }));
 const host = createCardHost({ modulePath: SOFTHSM_MODULE, pcsc: false, env: token.env as Record<string, string> });
 await host.read('SoftHSM');
 await time('host readers() (empty hop)', 200, () => host.readers());
