@@ -8,6 +8,7 @@ import { certificateFacts, pickAuthenticationCertificate } from './certificate-u
 import type { ReaderMonitor } from './pcsc-adapter';
 import type { SmartcardTokenAccess } from './smartcard-token';
 import { SMARTCARD_OPS, zeroSecrets, type SmartcardService } from './smartcard-port';
+import { createWarmReadings, validityIn, type ValidityWindow, type WarmReading } from './warm-readings';
 import type { TokenAccess, TokenSlot } from './token-access';
 
 export interface CardBackendDeps {
@@ -70,16 +71,6 @@ export function matchSlot(reader: string, slots: readonly TokenSlot[], knownRead
   if (unclaimed.length > 1) throw new AppError('ERR_CARD_TOKEN_AMBIGUOUS', { reader, tokens: unclaimed.map((s) => s.tokenLabel) });
   throw new AppError('ERR_CARD_TOKEN_NOT_FOUND', { reader });
 }
-
-interface ValidityWindow {
-  notBefore: number;
-  notAfter: number;
-}
-interface WarmReading {
-  reading: CardReading;
-  window: ValidityWindow | null;
-}
-const validityIn = (w: ValidityWindow, now: number): CardReading['validity'] => (now < w.notBefore ? 'not-yet-valid' : now > w.notAfter ? 'expired' : 'valid');
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
@@ -194,61 +185,25 @@ export function createCardBackend(deps: CardBackendDeps): CardBackend {
     return { reading, window };
   };
 
-  // Warm before asked: what the last read of each reader found (slot, certificates, holder), so the
-  // handoff that follows an insert finds it ready. Only where PC/SC can tell us the card went: the
-  // entry is dropped on its 'removed' event, when PC/SC goes down and whenever a call finds the reader
-  // empty — nothing personal outlives the card. The PIN status is the token's, so after a signature
-  // (a wrong PIN changes it) the next read asks the token again.
-  const warm = new Map<string, { reading: Promise<WarmReading>; pinFresh: boolean; settled?: boolean }>();
-  // reader → the slot its last signature used (a handle, nothing personal); dropped with the warm entry.
-  const lastSlot = new Map<string, string>();
-  const forget = (reader?: string) => {
-    if (reader === undefined) lastSlot.clear();
-    else lastSlot.delete(reader);
-    for (const [r, entry] of warm) {
-      if (reader !== undefined && r !== reader) continue;
-      warm.delete(r);
-      if (!entry.settled && deps.onWarmStuck) {
-        const onStuck = deps.onWarmStuck;
-        const timer = setTimeout(() => entry.settled || onStuck(r), deps.warmStuckMs ?? 3000);
-        timer.unref?.();
-        void entry.reading.finally(() => clearTimeout(timer)).catch(() => undefined);
-      }
-    }
-  };
   const stillIn = (reader: string) => pcscView(reader).state?.present === true;
-  const warmUp = (reader: string) => {
-    if (!monitor || !deps.warmUp || warm.has(reader)) return;
-    const entry: { reading: Promise<WarmReading>; pinFresh: boolean; settled?: boolean } = { reading: serialised(reader, () => readCard(reader)), pinFresh: true };
-    warm.set(reader, entry);
-    entry.reading.then(
-      () => (entry.settled = true),
-      () => {
-        entry.settled = true;
-        if (warm.get(reader) === entry) warm.delete(reader);
-      },
-    );
-  };
-  const warmSlot = async (reader: string): Promise<TokenSlot | undefined> => {
-    const entry = warm.get(reader);
-    // A signature since the last read may have changed the PIN counter: then enumerate afresh.
-    if (!entry || !entry.pinFresh || !stillIn(reader)) return undefined;
-    const found = await entry.reading.catch(() => undefined);
-    if (!found || warm.get(reader) !== entry) return undefined;
-    const r = found.reading;
-    return { slotId: r.slotId, description: reader, tokenLabel: r.tokenLabel, tokenSerial: r.tokenSerial, manufacturer: '', model: '', pin: r.pin };
-  };
+  const warm = createWarmReadings({
+    enabled: monitor !== null && deps.warmUp === true,
+    stillIn,
+    read: (reader) => serialised(reader, () => readCard(reader)),
+    onStuck: deps.onWarmStuck,
+    stuckMs: deps.warmStuckMs,
+  });
   if (monitor && deps.warmUp) {
     // A card already in at start is warmed as if just inserted.
     void monitor.ready().then(() => {
-      for (const r of monitor.readers()) if (r.present) warmUp(r.name);
+      for (const r of monitor.readers()) if (r.present) warm.warmUp(r.name);
     });
   }
 
   const unwatch = monitor?.subscribe((event) => {
-    if (event.type === 'removed') forget(event.reader);
-    if (event.type === 'service' && event.status === 'down') forget();
-    if (event.type === 'inserted') warmUp(event.reader);
+    if (event.type === 'removed') warm.forget(event.reader);
+    if (event.type === 'service' && event.status === 'down') warm.forget();
+    if (event.type === 'inserted') warm.warmUp(event.reader);
     for (const l of [...listeners]) l(event);
   });
 
@@ -275,7 +230,7 @@ export function createCardBackend(deps: CardBackendDeps): CardBackend {
   };
 
   return {
-    warmReaders: () => [...warm.keys()],
+    warmReaders: () => warm.readers(),
     subscribe(listener) {
       listeners.add(listener);
       const down = monitor?.serviceError();
@@ -294,16 +249,16 @@ export function createCardBackend(deps: CardBackendDeps): CardBackend {
 
     read(reader) {
       return serialised(reader, async (): Promise<CardReading> => {
-        if (!stillIn(reader)) forget(reader);
-        const entry = warm.get(reader);
+        if (!stillIn(reader)) warm.forget(reader);
+        const entry = warm.current(reader);
         let found = entry ? await entry.reading.catch(() => undefined) : undefined;
         if (found && !entry!.pinFresh) {
           // The certificates stay; the PIN counter is the token's to tell.
           const slot = await findSlot(reader);
           found = slot.slotId === found.reading.slotId && slot.tokenSerial === found.reading.tokenSerial ? { ...found, reading: { ...found.reading, pin: slot.pin } } : undefined;
         }
-        if (!found || warm.get(reader) !== entry) found = await readCard(reader);
-        if (monitor && deps.warmUp && stillIn(reader)) warm.set(reader, { reading: Promise.resolve(found), pinFresh: true, settled: true });
+        if (!found || warm.current(reader) !== entry) found = await readCard(reader);
+        warm.keep(reader, found);
         return { ...found.reading, validity: found.window ? validityIn(found.window, clock()) : null };
       });
     },
@@ -312,10 +267,10 @@ export function createCardBackend(deps: CardBackendDeps): CardBackend {
       return serialised(request.reader, async () => {
         try {
           const reader = request.reader;
-          const fresh = await warmSlot(reader);
+          const fresh = await warm.slot(reader);
           // The slot the last signature used, while nothing said its card went: no enumeration, and
           // the adapter asks the token for the PIN status itself.
-          const again = !fresh && lastSlot.has(reader) && (!monitor || stillIn(reader)) ? lastSlot.get(reader) : undefined;
+          const again = !fresh && (!monitor || stillIn(reader)) ? warm.lastSlot.get(reader) : undefined;
           const slot = fresh ?? (again === undefined ? await findSlot(reader) : undefined);
           const slotId = slot?.slotId ?? again!;
           const sig = await tokenAccess().sign({
@@ -326,16 +281,15 @@ export function createCardBackend(deps: CardBackendDeps): CardBackend {
             pin: request.pin,
             pinStatus: slot?.pin,
           });
-          lastSlot.set(reader, slotId);
+          warm.lastSlot.set(reader, slotId);
           return sig;
         } catch (e) {
           const err = await explainFailure(request.reader, e);
-          if (!(err instanceof AppError) || !err.code.startsWith('ERR_PIN')) forget(request.reader);
+          if (!(err instanceof AppError) || !err.code.startsWith('ERR_PIN')) warm.forget(request.reader);
           throw err;
         } finally {
           request.pin.fill(0);
-          const entry = warm.get(request.reader);
-          if (entry) entry.pinFresh = false;
+          warm.signed(request.reader);
         }
       });
     },
@@ -372,7 +326,7 @@ export function createCardBackend(deps: CardBackendDeps): CardBackend {
 
     async close() {
       unwatch?.();
-      forget();
+      warm.forget();
       listeners.clear();
       await monitor?.close();
       await tokens?.close();
