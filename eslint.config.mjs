@@ -7,7 +7,7 @@ import tseslint from 'typescript-eslint';
 
 const nativeOnlyInAdapters = [
   { name: 'pcsclite', message: 'pcsclite only in src/main/core/card/pcsc-adapter.ts (ports and adapters).' },
-  { name: 'graphene-pk11', message: 'graphene-pk11 only in src/main/core/card/pkcs11-adapter.ts (and pkcs11-diagnose-adapter.ts).' },
+  { name: 'graphene-pk11', message: 'graphene-pk11 only in the PKCS#11 adapters of src/main/core/card (pkcs11-adapter.ts, pkcs11-smartcard-adapter.ts, pkcs11-diagnose-adapter.ts).' },
   { name: 'pkcs11js', message: 'Use graphene-pk11, and only in src/main/core/card/pkcs11-adapter.ts.' },
   { name: 'better-sqlite3', message: 'better-sqlite3 only in a store/ folder.' },
 ];
@@ -76,7 +76,7 @@ export default tseslint.config(
     rules: { 'no-restricted-imports': ['error', { paths: nativeOnlyInAdapters.filter((p) => p.name !== 'pcsclite').concat([{ name: 'electron', message: 'no electron in core' }]), patterns: appBoundary }] },
   },
   {
-    files: ['src/main/core/card/pkcs11-adapter.ts', 'src/main/core/card/pkcs11-diagnose-adapter.ts'],
+    files: ['src/main/core/card/pkcs11-adapter.ts', 'src/main/core/card/pkcs11-smartcard-adapter.ts', 'src/main/core/card/pkcs11-diagnose-adapter.ts'],
     rules: { 'no-restricted-imports': ['error', { paths: nativeOnlyInAdapters.filter((p) => p.name !== 'graphene-pk11').concat([{ name: 'electron', message: 'no electron in core' }]), patterns: appBoundary }] },
   },
   {

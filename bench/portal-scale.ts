@@ -113,10 +113,9 @@ export async function benchPortalScale(options: { runs?: number; large?: ScaleWo
   console.log(`# portal scale: ${SMALL_WORLD.users} users generated in ${small.generateMs.toFixed(0)} ms, ${(options.large ?? LARGE_WORLD).users} in ${large.generateMs.toFixed(0)} ms`);
   for (const key of ['listPage', 'search', 'loginLookup'] as const) {
     const name = { listPage: 'portal-user-list-page', search: 'portal-user-search', loginLookup: 'portal-login-lookup' }[key];
+    // The 1 k portal is the floor of the 200 k one: the ratio is how the cost grew.
     bench(`${name}-1k-p95`, small.figures[key], 'ms', 3);
-    bench(`${name}-200k-p95`, large.figures[key], 'ms', 3);
-    bench(`${name}-growth-ratio`, large.figures[key] / small.figures[key], 'x');
+    bench(`${name}-200k-p95`, large.figures[key], 'ms', 3, small.figures[key]);
   }
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) await benchPortalScale();

@@ -14,7 +14,9 @@ try {
   let slot = null;
   for (let i = 0; i < slots.length; i++) {
     const s = slots.items(i);
-    if (s.getToken().label.trim() === tokenLabel) slot = s;
+    // `reader=<name>`: the token in that PC/SC reader (OpenSC names the reader in the slot description).
+    const match = tokenLabel.startsWith('reader=') ? s.slotDescription.includes(tokenLabel.slice(7)) : s.getToken().label.trim() === tokenLabel;
+    if (match) slot = s;
   }
   if (!slot) throw new Error(`token ${tokenLabel} not found`);
   const data = Buffer.alloc(32, 7);

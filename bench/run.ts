@@ -1,8 +1,12 @@
 // `npm run bench`: one `BENCH <name> <value> <unit>` line per figure. Ratios compare our path with a
 // baseline measured in the same run on the same machine, so they mean something on a busy 2-core box
-// where absolute milliseconds do not.
+// where absolute milliseconds do not; a figure with a floor prints it and the ratio on the same line.
+// Every figure also goes to bench/results.json (name, value, unit, floor, ratio);
+// `npm run bench -- --compare old.json` then prints the change per figure (bench/compare.ts), and
+// `npm run bench -- sign handoff` runs only those groups (renderer validator portal-load sign insert
+// handoff smartcard audit).
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { createCardHost } from '../src/main/core/host/supervisor';
@@ -10,16 +14,32 @@ import type { CardEvent } from '../src/shared/domain';
 import { benchValidator } from '../portal/test/bench-validator';
 import { benchHandoff } from './handoff';
 import { benchOidcToken } from './oidc';
+import { benchPortalLoad } from './portal-load';
+import { benchPortalScale } from './portal-scale';
 import { benchSmartcard } from './smartcard';
 import { startCardLab } from '../test/card-lab/controller';
 import { OPENSC_PKCS11, SOFTHSM_MODULE, labAvailability, ensurePcscd } from '../test/card-lab/pcscd';
 import { openscLabEnv } from '../test/card-lab/opensc-conf';
 import { loadCardLab } from '../test/card-lab/pki';
 import { createSoftHsmToken } from '../test/card-lab/softhsm';
-import { bench, median, percentile } from './stats';
+import { benchAuditLog } from './audit-log';
+import { compareResults, formatChanges, parseResults } from './compare';
+import { bench, median, percentile, results } from './stats';
 
 const root = new URL('..', import.meta.url).pathname;
-const only = process.argv.slice(2);
+// `npm run bench -- [figure…] [--compare old.json] [--out file]`
+const args = process.argv.slice(2);
+const optionValue = (flag: string): string | undefined => {
+  const i = args.indexOf(flag);
+  if (i < 0) return undefined;
+  const v = args[i + 1];
+  if (!v || v.startsWith('--')) throw new Error(`${flag} needs a file`);
+  args.splice(i, 2);
+  return v;
+};
+const compareWith = optionValue('--compare');
+const outFile = optionValue('--out') ?? join(root, 'bench/results.json');
+const only = args;
 const want = (name: string) => only.length === 0 || only.includes(name);
 
 async function signOverhead(): Promise<void> {
@@ -29,8 +49,9 @@ async function signOverhead(): Promise<void> {
   const host = createCardHost({ modulePath: SOFTHSM_MODULE, pcsc: false, env: token.env as Record<string, string> });
   try {
     await host.read('SoftHSM'); // warm: module loaded, token found
-    const rounds = 4;
-    const perRound = 50;
+    // Many short turns: load from the other agents on this box comes and goes within seconds.
+    const rounds = 8;
+    const perRound = 30;
     const ours: number[] = [];
     const raw: number[] = [];
     for (let r = 0; r < rounds; r++) {
@@ -47,12 +68,47 @@ async function signOverhead(): Promise<void> {
       }
     }
     bench('sign-raw-graphene-p50', median(raw), 'ms');
-    bench('sign-card-host-p50', median(ours), 'ms');
-    bench('sign-overhead-ratio', median(ours) / median(raw), 'x');
+    bench('sign-card-host-p50', median(ours), 'ms', 2, median(raw));
   } finally {
     await host.close();
     token.dispose();
   }
+}
+
+interface RawReader {
+  name: string;
+  state: number;
+  SCARD_STATE_PRESENT: number;
+  on(e: 'status', l: (s: { state: number }) => void): void;
+  on(e: 'error' | 'end', l: (...a: unknown[]) => void): void;
+}
+interface RawPcsc {
+  on(e: 'reader', l: (r: RawReader) => void): void;
+  on(e: 'error', l: (err: unknown) => void): void;
+  close(): void;
+}
+
+/**
+ * The floor of insert → event: plain pcsclite in this process, on the same reader, seeing the same
+ * insert (a card becomes present in its status change). Both listeners time one insert, so each cycle
+ * gives a pair.
+ */
+async function rawPresence(readerName: string): Promise<{ next(): Promise<number>; close(): void }> {
+  const mod = (await import('pcsclite')) as unknown as { default?: () => RawPcsc } & (() => RawPcsc);
+  const pcsc = (mod.default ?? mod)();
+  pcsc.on('error', () => undefined);
+  let waiter: ((t: number) => void) | null = null;
+  pcsc.on('reader', (r) => {
+    r.on('error', () => undefined);
+    if (r.name !== readerName) return;
+    let present = false;
+    r.on('status', (st) => {
+      const now = (st.state & r.SCARD_STATE_PRESENT) !== 0;
+      if (now && !present) waiter?.(performance.now());
+      present = now;
+    });
+  });
+  return { next: () => new Promise<number>((resolve) => (waiter = resolve)), close: () => pcsc.close() };
 }
 
 async function insertLatency(): Promise<void> {
@@ -63,7 +119,10 @@ async function insertLatency(): Promise<void> {
   }
   await ensurePcscd();
   const lab = await startCardLab();
-  const host = createCardHost({ modulePath: OPENSC_PKCS11, env: openscLabEnv() as Record<string, string> });
+  // The bare event path: without warm-up, so pulling the card right after its event never lands in a
+  // read of the card (OpenSC's hang, build-notes.md); the warm read runs in the token worker anyway.
+  const host = createCardHost({ modulePath: OPENSC_PKCS11, env: openscLabEnv() as Record<string, string>, warmUp: false });
+  const raw = await rawPresence(lab.readerName(0));
   const waiters: Array<{ type: CardEvent['type']; resolve: (t: number) => void }> = [];
   const unsubscribe = host.subscribe((e) => {
     const at = performance.now();
@@ -73,24 +132,33 @@ async function insertLatency(): Promise<void> {
   const next = (type: CardEvent['type']) => new Promise<number>((resolve) => waiters.push({ type, resolve }));
   try {
     await host.whenReady();
-    const cycles = 50;
-    const latencies: number[] = [];
+    const cycles = 40;
+    const ours: number[] = [];
+    const floor: number[] = [];
+    const extra: number[] = [];
     for (let i = 0; i < cycles; i++) {
       const inserted = next('inserted');
+      const rawSeen = raw.next();
       const t0 = performance.now();
       await lab.insert('Z-huisarts', { reader: 0, waitForPcscd: false });
-      latencies.push((await inserted) - t0);
+      const [a, b] = await Promise.all([inserted, rawSeen]);
+      ours.push(a - t0);
+      floor.push(b - t0);
+      extra.push(a - b);
       const removed = next('removed');
       await lab.remove({ reader: 0 });
       await removed;
       // Uneven spacing, so we do not phase-lock to pcscd's polling interval.
       await new Promise((r) => setTimeout(r, 50 + ((i * 37) % 250)));
     }
-    bench('insert-event-p50', percentile(latencies, 50), 'ms', 0);
-    bench('insert-event-p95', percentile(latencies, 95), 'ms', 0);
+    bench('insert-event-p50', percentile(ours, 50), 'ms', 0, percentile(floor, 50));
+    bench('insert-event-p95', percentile(ours, 95), 'ms', 0, percentile(floor, 95));
+    // Per insert, our event after raw pcsclite's (target p95 ≤ 50 ms).
+    bench('insert-event-extra-p95', percentile(extra, 95), 'ms', 0);
     bench('insert-event-cycles', cycles, 'n', 0);
   } finally {
     unsubscribe();
+    raw.close();
     await host.close();
     await lab.close();
   }
@@ -117,19 +185,26 @@ function rendererSize(): void {
   bench('renderer-gzip', total / 1024, 'KB', 1);
 }
 
-async function validator(): Promise<void> {
+async function validator(): Promise<number> {
   const r = await benchValidator({ iterations: 300 });
-  bench('validator-per-token', r.validatorMsPerToken, 'ms', 3);
   bench('validator-raw-verify', r.rawVerifyMsPerToken, 'ms', 3);
-  bench('validator-overhead-ratio', r.ratio, 'x');
-  bench('validator-new-card', r.validatorNewCardMsPerToken, 'ms');
+  bench('validator-per-token', r.validatorMsPerToken, 'ms', 3, r.rawVerifyMsPerToken);
+  bench('validator-new-card', r.validatorNewCardMsPerToken, 'ms', 3, r.rawVerifyMsPerToken);
+  return r.validatorMsPerToken;
 }
 
 if (want('renderer')) rendererSize();
-if (want('validator')) await validator();
+const validatorMs = want('validator') || want('portal-load') ? await validator() : null;
+if (want('portal-load') && validatorMs !== null) await benchPortalLoad({ validatorMsPerToken: validatorMs });
 if (want('sign')) await signOverhead();
 if (want('insert')) await insertLatency();
 if (want('handoff')) await benchHandoff({ rounds: 10 });
 if (want('smartcard')) await benchSmartcard({ rounds: 6 });
+if (want('portal-scale')) await benchPortalScale();
 if (want('oidc')) await benchOidcToken({ rounds: 30 });
+if (want('audit')) benchAuditLog();
+
+writeFileSync(outFile, `${JSON.stringify({ at: new Date().toISOString(), results }, null, 2)}\n`);
+console.log(`# ${results.length} figures written to ${outFile}`);
+if (compareWith) for (const line of formatChanges(compareResults(parseResults(readFileSync(compareWith, 'utf8')), results))) console.log(line);
 process.exit(0);

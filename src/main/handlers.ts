@@ -27,7 +27,7 @@ export type DiagnosticsHandlers = Pick<ContractHandlers, 'diagnostics:report' | 
 
 const NO_DIAGNOSTICS: DiagnosticsHandlers = {
   'diagnostics:report': async () => {
-    throw new AppError('ERR_INTERNAL', { reason: 'no diagnostics in this host' });
+    throw new AppError('ERR_DIAG_UNAVAILABLE');
   },
   'diagnostics:save': async () => {
     throw new AppError('ERR_DIAG_SAVE_UNAVAILABLE');

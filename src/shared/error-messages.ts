@@ -277,6 +277,10 @@ const APP_ERROR_MESSAGES: ErrorTexts<keyof typeof APP_ERROR_KINDS> = {
     en: 'This setting is set by your organisation and cannot be changed here. Contact your IT department.',
   },
   // Diagnostics and log (issue 14)
+  ERR_DIAG_UNAVAILABLE: {
+    nl: 'Deze omgeving kan geen diagnoserapport maken. Start ZORG-ID Desktop met --diagnose, of neem contact op met uw ICT-afdeling.',
+    en: 'This environment cannot make a diagnostics report. Start ZORG-ID Desktop with --diagnose, or contact your IT department.',
+  },
   ERR_DIAG_SAVE_UNAVAILABLE: {
     nl: 'Deze omgeving kan het diagnoserapport niet zelf als bestand opslaan. Gebruik Kopiëren en plak het rapport in een e-mail of melding.',
     en: 'This environment cannot save the diagnostics report as a file itself. Use Copy and paste the report into an e-mail or ticket.',

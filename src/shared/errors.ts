@@ -84,6 +84,7 @@ export const APP_ERROR_KINDS = {
   ERR_POLICY_UNKNOWN_KEY: 'cancel',
   ERR_SETTINGS_LOCKED: 'cancel',
   // Diagnostics and log (issue 14)
+  ERR_DIAG_UNAVAILABLE: 'fatal',
   ERR_DIAG_SAVE_UNAVAILABLE: 'fatal',
   ERR_DIAG_SAVE_FAILED: 'retry',
 } as const satisfies Record<string, ErrorKind>;

@@ -8,6 +8,7 @@ import { certificateFacts, pickAuthenticationCertificate } from './certificate-u
 import type { ReaderMonitor } from './pcsc-adapter';
 import type { SmartcardTokenAccess } from './smartcard-token';
 import { SMARTCARD_OPS, zeroSecrets, type SmartcardService } from './smartcard-port';
+import { createWarmReadings, validityIn, type ValidityWindow, type WarmReading } from './warm-readings';
 import type { TokenAccess, TokenSlot } from './token-access';
 
 export interface CardBackendDeps {
@@ -25,6 +26,13 @@ export interface CardBackendDeps {
    * card detection take seconds, which would otherwise land on the person's first read.
    */
   warmUp?: boolean;
+  /**
+   * A warm read still running this long after its card was pulled is stuck in the middleware (OpenSC
+   * 0.23 deadlocks when a card goes mid-call, build-notes.md): no caller's deadline covers it, so the
+   * card host ends itself (`onWarmStuck`) and the supervisor starts a fresh one.
+   */
+  onWarmStuck?: (reader: string) => void;
+  warmStuckMs?: number;
   /** After an insert OpenSC needs ~1.5 s before the token shows (build-notes.md); wait that long for it. */
   tokenWaitMs?: number;
   /** How long a failed call waits for PC/SC to report a pull before the middleware's error stands. */
@@ -66,7 +74,12 @@ export function matchSlot(reader: string, slots: readonly TokenSlot[], knownRead
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
-export function createCardBackend(deps: CardBackendDeps): SmartcardService {
+export interface CardBackend extends SmartcardService {
+  /** Readers whose card's reading is held warm (tests, diagnostics): empty once every card is out. */
+  warmReaders(): string[];
+}
+
+export function createCardBackend(deps: CardBackendDeps): CardBackend {
   const { monitor, clock } = deps;
   const tokenWaitMs = deps.tokenWaitMs ?? 3000;
   const removalSettleMs = deps.removalSettleMs ?? 700;
@@ -89,10 +102,6 @@ export function createCardBackend(deps: CardBackendDeps): SmartcardService {
       .then(() => tokenAccess().listTokens())
       .catch(() => undefined);
   }
-
-  const unwatch = monitor?.subscribe((event) => {
-    for (const l of [...listeners]) l(event);
-  });
 
   // One card operation at a time per reader: a second read during a signature waits its turn.
   const serialised = <T>(reader: string, op: () => Promise<T>): Promise<T> => {
@@ -134,6 +143,70 @@ export function createCardBackend(deps: CardBackendDeps): SmartcardService {
     }
   };
 
+  const readCard = async (reader: string): Promise<WarmReading> => {
+    const slot = await findSlot(reader);
+    const certificates = await tokenAccess()
+      .readCertificates(slot.slotId)
+      .catch(async (e: unknown) => {
+        throw await explainFailure(reader, e);
+      });
+    const auth = pickAuthenticationCertificate(certificates);
+    let holder: UziHolder | null = null;
+    let holderError: SerializedError | null = null;
+    let validity: CardReading['validity'] = null;
+    let window: ValidityWindow | null = null;
+    if (!auth) {
+      holderError = new AppError('ERR_CARD_NO_AUTH_CERTIFICATE', { reader }).toJSON();
+    } else {
+      const der = Buffer.from(auth.der, 'base64');
+      const facts = certificateFacts(der);
+      window = { notBefore: facts.notBefore.getTime(), notAfter: facts.notAfter.getTime() };
+      validity = validityIn(window, clock());
+      if (deps.parseHolder) {
+        try {
+          holder = deps.parseHolder(der);
+        } catch (e) {
+          holderError = serializeError(e);
+        }
+      }
+    }
+    const reading: CardReading = {
+      reader,
+      slotId: slot.slotId,
+      tokenLabel: slot.tokenLabel,
+      tokenSerial: slot.tokenSerial,
+      pin: slot.pin,
+      certificates,
+      authCertificateId: auth?.id ?? null,
+      holder,
+      holderError,
+      validity,
+    };
+    return { reading, window };
+  };
+
+  const stillIn = (reader: string) => pcscView(reader).state?.present === true;
+  const warm = createWarmReadings({
+    enabled: monitor !== null && deps.warmUp === true,
+    stillIn,
+    read: (reader) => serialised(reader, () => readCard(reader)),
+    onStuck: deps.onWarmStuck,
+    stuckMs: deps.warmStuckMs,
+  });
+  if (monitor && deps.warmUp) {
+    // A card already in at start is warmed as if just inserted.
+    void monitor.ready().then(() => {
+      for (const r of monitor.readers()) if (r.present) warm.warmUp(r.name);
+    });
+  }
+
+  const unwatch = monitor?.subscribe((event) => {
+    if (event.type === 'removed') warm.forget(event.reader);
+    if (event.type === 'service' && event.status === 'down') warm.forget();
+    if (event.type === 'inserted') warm.warmUp(event.reader);
+    for (const l of [...listeners]) l(event);
+  });
+
   // What the middleware says when a card is pulled mid-call varies (CKR_DEVICE_ERROR, _FUNCTION_FAILED,
   // …). When PC/SC sees the reader empty, "the card was removed" is the truth the person can act on.
   const CLEAR_ANSWERS = new Set<string>([
@@ -157,6 +230,7 @@ export function createCardBackend(deps: CardBackendDeps): SmartcardService {
   };
 
   return {
+    warmReaders: () => warm.readers(),
     subscribe(listener) {
       listeners.add(listener);
       const down = monitor?.serviceError();
@@ -175,61 +249,47 @@ export function createCardBackend(deps: CardBackendDeps): SmartcardService {
 
     read(reader) {
       return serialised(reader, async (): Promise<CardReading> => {
-        const slot = await findSlot(reader);
-        const certificates = await tokenAccess()
-          .readCertificates(slot.slotId)
-          .catch(async (e: unknown) => {
-            throw await explainFailure(reader, e);
-          });
-        const auth = pickAuthenticationCertificate(certificates);
-        let holder: UziHolder | null = null;
-        let holderError: SerializedError | null = null;
-        let validity: CardReading['validity'] = null;
-        if (!auth) {
-          holderError = new AppError('ERR_CARD_NO_AUTH_CERTIFICATE', { reader }).toJSON();
-        } else {
-          const der = Buffer.from(auth.der, 'base64');
-          const facts = certificateFacts(der);
-          const now = clock();
-          validity = now < facts.notBefore.getTime() ? 'not-yet-valid' : now > facts.notAfter.getTime() ? 'expired' : 'valid';
-          if (deps.parseHolder) {
-            try {
-              holder = deps.parseHolder(der);
-            } catch (e) {
-              holderError = serializeError(e);
-            }
-          }
+        if (!stillIn(reader)) warm.forget(reader);
+        const entry = warm.current(reader);
+        let found = entry ? await entry.reading.catch(() => undefined) : undefined;
+        if (found && !entry!.pinFresh) {
+          // The certificates stay; the PIN counter is the token's to tell.
+          const slot = await findSlot(reader);
+          found = slot.slotId === found.reading.slotId && slot.tokenSerial === found.reading.tokenSerial ? { ...found, reading: { ...found.reading, pin: slot.pin } } : undefined;
         }
-        return {
-          reader,
-          slotId: slot.slotId,
-          tokenLabel: slot.tokenLabel,
-          tokenSerial: slot.tokenSerial,
-          pin: slot.pin,
-          certificates,
-          authCertificateId: auth?.id ?? null,
-          holder,
-          holderError,
-          validity,
-        };
+        if (!found || warm.current(reader) !== entry) found = await readCard(reader);
+        warm.keep(reader, found);
+        return { ...found.reading, validity: found.window ? validityIn(found.window, clock()) : null };
       });
     },
 
     sign(request: SignRequest) {
       return serialised(request.reader, async () => {
         try {
-          const slot = await findSlot(request.reader);
-          return await tokenAccess().sign({
-            slotId: slot.slotId,
+          const reader = request.reader;
+          const fresh = await warm.slot(reader);
+          // The slot the last signature used, while nothing said its card went: no enumeration, and
+          // the adapter asks the token for the PIN status itself.
+          const again = !fresh && (!monitor || stillIn(reader)) ? warm.lastSlot.get(reader) : undefined;
+          const slot = fresh ?? (again === undefined ? await findSlot(reader) : undefined);
+          const slotId = slot?.slotId ?? again!;
+          const sig = await tokenAccess().sign({
+            slotId,
             certificateId: request.certificateId,
             mechanism: request.mechanism,
             data: request.data,
             pin: request.pin,
+            pinStatus: slot?.pin,
           });
+          warm.lastSlot.set(reader, slotId);
+          return sig;
         } catch (e) {
-          throw await explainFailure(request.reader, e);
+          const err = await explainFailure(request.reader, e);
+          if (!(err instanceof AppError) || !err.code.startsWith('ERR_PIN')) warm.forget(request.reader);
+          throw err;
         } finally {
           request.pin.fill(0);
+          warm.signed(request.reader);
         }
       });
     },
@@ -266,6 +326,7 @@ export function createCardBackend(deps: CardBackendDeps): SmartcardService {
 
     async close() {
       unwatch?.();
+      warm.forget();
       listeners.clear();
       await monitor?.close();
       await tokens?.close();

@@ -5,108 +5,13 @@ import { AppError } from '../../../shared/errors';
 import type { CertificateSummary, PinStatus } from '../../../shared/domain';
 import { resolveModulePath } from '../../../../native/pkcs11-modules';
 import { certificateFacts } from './certificate-usage';
-import { createPublicKey } from 'node:crypto';
-import { AsnConvert } from '@peculiar/asn1-schema';
-import { Certificate } from '@peculiar/asn1-x509';
+import { createHash } from 'node:crypto';
+import { CKR, ckrOf, toAppError } from './pkcs11-errors';
+import { closeQuietly, smartcardOps } from './pkcs11-smartcard-adapter';
 import type { TokenAccess, TokenSignRequest, TokenSlot } from './token-access';
-import { SMARTCARD_PENDING_LABEL, type BlankInspection, type KeyAttributes, type SmartcardTokenAccess } from './smartcard-token';
+import type { SmartcardTokenAccess } from './smartcard-token';
 
-// CK_RV values (PKCS#11 v2.40 pkcs11t.h); pkcs11js reports them as `code` on its Pkcs11Error.
-export const CKR = {
-  CANCEL: 0x01,
-  SLOT_ID_INVALID: 0x03,
-  GENERAL_ERROR: 0x05,
-  FUNCTION_FAILED: 0x06,
-  DEVICE_ERROR: 0x30,
-  DEVICE_MEMORY: 0x31,
-  DEVICE_REMOVED: 0x32,
-  FUNCTION_CANCELED: 0x50,
-  KEY_HANDLE_INVALID: 0x60,
-  KEY_SIZE_RANGE: 0x62,
-  KEY_FUNCTION_NOT_PERMITTED: 0x68,
-  MECHANISM_INVALID: 0x70,
-  OBJECT_HANDLE_INVALID: 0x82,
-  PIN_INCORRECT: 0xa0,
-  PIN_INVALID: 0xa1,
-  PIN_LEN_RANGE: 0xa2,
-  PIN_EXPIRED: 0xa3,
-  PIN_LOCKED: 0xa4,
-  SESSION_CLOSED: 0xb0,
-  SESSION_HANDLE_INVALID: 0xb3,
-  TOKEN_NOT_PRESENT: 0xe0,
-  TOKEN_NOT_RECOGNIZED: 0xe1,
-  USER_ALREADY_LOGGED_IN: 0x100,
-  USER_NOT_LOGGED_IN: 0x101,
-  CRYPTOKI_NOT_INITIALIZED: 0x190,
-  CRYPTOKI_ALREADY_INITIALIZED: 0x191,
-} as const;
-
-const CARD_GONE = new Set<number>([
-  CKR.DEVICE_REMOVED,
-  CKR.TOKEN_NOT_PRESENT,
-  CKR.SESSION_HANDLE_INVALID,
-  CKR.SESSION_CLOSED,
-  CKR.SLOT_ID_INVALID,
-]);
-
-function ckrOf(err: unknown): { code: number; name: string; method: string } | null {
-  if (!(err instanceof Error)) return null;
-  const e = err as Error & { code?: unknown; method?: unknown };
-  const method = typeof e.method === 'string' ? e.method : '';
-  if (typeof e.code === 'number' && /^CKR_/.test(e.message)) return { code: e.code, name: e.message, method };
-  // pkcs11js's own C_FindObjects wrapper lets the native error through unparsed: 'CKR_DEVICE_REMOVED:50'.
-  const raw = /^(CKR_[A-Z0-9_]+):(\d+)$/.exec(e.message);
-  return raw ? { code: Number(raw[2]), name: raw[1]!, method } : null;
-}
-
-/**
- * The one place CKR_* become our codes. `keyBits` lets a failed 4096-bit signature say why; `method`
- * names the call when pkcs11js does not (its C_Sign wrapper drops the name).
- */
-export function toAppError(err: unknown, context: { keyBits?: number | null; method?: string } = {}): AppError {
-  if (err instanceof AppError) return err;
-  const found = ckrOf(err);
-  if (!found) {
-    return new AppError('ERR_CARD_MIDDLEWARE_FAILED', { message: err instanceof Error ? err.message : String(err) }, { cause: err });
-  }
-  const ckr = { ...found, method: found.method || context.method || '' };
-  const detail = { ckr: ckr.name, method: ckr.method };
-  const as = (code: ConstructorParameters<typeof AppError>[0]) => new AppError(code, detail, { cause: err });
-  if (CARD_GONE.has(ckr.code)) return as('ERR_CARD_REMOVED');
-  switch (ckr.code) {
-    case CKR.PIN_INCORRECT:
-      return as('ERR_PIN_INCORRECT');
-    case CKR.PIN_LOCKED:
-      return as('ERR_PIN_LOCKED');
-    case CKR.PIN_LEN_RANGE:
-    case CKR.PIN_INVALID:
-      return as('ERR_PIN_FORMAT');
-    case CKR.FUNCTION_CANCELED:
-    case CKR.CANCEL:
-      return as('ERR_PIN_CANCELLED');
-    case CKR.TOKEN_NOT_RECOGNIZED:
-      return as('ERR_CARD_TOKEN_NOT_FOUND');
-    case CKR.KEY_HANDLE_INVALID:
-    case CKR.OBJECT_HANDLE_INVALID:
-      return as('ERR_CARD_KEY_NOT_FOUND');
-    case CKR.KEY_FUNCTION_NOT_PERMITTED:
-      return as('ERR_CERT_KEY_USAGE');
-    case CKR.CRYPTOKI_NOT_INITIALIZED:
-    case CKR.CRYPTOKI_ALREADY_INITIALIZED:
-      return as('ERR_CARD_MIDDLEWARE_FAILED');
-    case CKR.DEVICE_ERROR:
-    case CKR.FUNCTION_FAILED:
-    case CKR.GENERAL_ERROR:
-    case CKR.KEY_SIZE_RANGE:
-      // SafeSign without extended APDUs fails a 512-byte RSA-4096 signature like this (uzi-domain.md).
-      if (/C_Sign/.test(ckr.method) && (context.keyBits ?? 0) > 2048) return as('ERR_CARD_KEY_SIZE_UNSUPPORTED_BY_READER');
-      return as(/C_Sign/.test(ckr.method) ? 'ERR_CARD_SIGN_FAILED' : 'ERR_CARD_UNKNOWN');
-    case CKR.MECHANISM_INVALID:
-      return as('ERR_CARD_SIGN_FAILED');
-    default:
-      return as('ERR_CARD_UNKNOWN');
-  }
-}
+export { CKR, toAppError } from './pkcs11-errors';
 
 function pinStatus(token: graphene.Token): PinStatus {
   const f = token.flags;
@@ -164,10 +69,47 @@ function pkcs11TokenAccess(module: graphene.Module): SmartcardTokenAccess {
     return slot;
   };
 
-  const listCertificates = (session: graphene.Session, id?: string): CertificateSummary[] => {
-    const found = session.find(
-      id === undefined ? { class: graphene.ObjectClass.CERTIFICATE } : { class: graphene.ObjectClass.CERTIFICATE, id: Buffer.from(id, 'hex') },
-    );
+  // Usage and key size of the certificates parsed so far, per slot: parsing a certificate costs about
+  // as much as the signature (~1.4 ms on SoftHSM2), and the sign path checks its key's certificate
+  // every time. Keyed by the DER's SHA-256, so another card's certificate under the same CKA_ID is
+  // parsed anew; nothing personal (no name, no number) is kept, and a slot's entry goes when an
+  // enumeration finds its token gone or replaced.
+  type Facts = Pick<CertificateSummary, 'usage' | 'keyBits'>;
+  // `byId`: CKA_ID → facts of the certificate last seen under it in this slot, so a signature need not
+  // read the certificate again while the slot holds the same token.
+  const parsed = new Map<string, { serial: string; facts: Map<string, Facts>; byId: Map<string, Facts> }>();
+  const factsOf = (slotId: string, der: Buffer, id?: string): Facts => {
+    let slotFacts = parsed.get(slotId);
+    if (!slotFacts) parsed.set(slotId, (slotFacts = { serial: '', facts: new Map(), byId: new Map() }));
+    const key = createHash('sha256').update(der).digest('hex');
+    let facts = slotFacts.facts.get(key);
+    if (!facts) {
+      facts = { usage: 'unknown', keyBits: null };
+      try {
+        const { usage, keyBits } = certificateFacts(der);
+        facts = { usage, keyBits };
+      } catch {
+        // An object that is not a parsable certificate is listed as 'unknown'; never the auth cert.
+      }
+      slotFacts.facts.set(key, facts);
+    }
+    if (id !== undefined) slotFacts.byId.set(id, facts);
+    return facts;
+  };
+  const forgetGoneSlots = (present: ReadonlyMap<string, string>) => {
+    for (const [slotId, entry] of parsed) {
+      const serial = present.get(slotId);
+      if (serial === undefined) parsed.delete(slotId);
+      else if (entry.serial === '') entry.serial = serial;
+      else if (entry.serial !== serial) parsed.set(slotId, { serial, facts: new Map(), byId: new Map() });
+    }
+  };
+
+  const certificateObjects = (session: graphene.Session, id?: string) =>
+    session.find(id === undefined ? { class: graphene.ObjectClass.CERTIFICATE } : { class: graphene.ObjectClass.CERTIFICATE, id: Buffer.from(id, 'hex') });
+
+  const listCertificates = (slotId: string, session: graphene.Session): CertificateSummary[] => {
+    const found = certificateObjects(session);
     const out: CertificateSummary[] = [];
     for (let i = 0; i < found.length; i++) {
       const attrs = found.items(i).getAttribute({ id: null, label: null, value: null }) as {
@@ -176,14 +118,8 @@ function pkcs11TokenAccess(module: graphene.Module): SmartcardTokenAccess {
         value?: Buffer;
       };
       const der = attrs.value ?? Buffer.alloc(0);
-      let usage: CertificateSummary['usage'] = 'unknown';
-      let keyBits: number | null = null;
-      try {
-        ({ usage, keyBits } = certificateFacts(der));
-      } catch {
-        // An object that is not a parsable certificate is listed as 'unknown'; never the auth cert.
-      }
-      out.push({ id: (attrs.id ?? Buffer.alloc(0)).toString('hex'), label: attrs.label ?? '', der: der.toString('base64'), usage, keyBits });
+      const id = (attrs.id ?? Buffer.alloc(0)).toString('hex');
+      out.push({ id, label: attrs.label ?? '', der: der.toString('base64'), ...factsOf(slotId, der, id) });
     }
     return out;
   };
@@ -192,6 +128,7 @@ function pkcs11TokenAccess(module: graphene.Module): SmartcardTokenAccess {
     async listTokens(): Promise<TokenSlot[]> {
       try {
         const out: TokenSlot[] = [];
+        const present = new Map<string, string>();
         for (const slot of slots()) {
           const token = slot.getToken();
           // SoftHSM2 always offers one more, uninitialised token; it is nobody's card.
@@ -205,7 +142,9 @@ function pkcs11TokenAccess(module: graphene.Module): SmartcardTokenAccess {
             model: trim(token.model),
             pin: pinStatus(token),
           });
+          present.set(out.at(-1)!.slotId, out.at(-1)!.tokenSerial);
         }
+        forgetGoneSlots(present);
         return out;
       } catch (e) {
         throw toAppError(e);
@@ -216,7 +155,7 @@ function pkcs11TokenAccess(module: graphene.Module): SmartcardTokenAccess {
       let session: graphene.Session | undefined;
       try {
         session = slotById(slotId).open(graphene.SessionFlag.SERIAL_SESSION);
-        return listCertificates(session);
+        return listCertificates(slotId, session);
       } catch (e) {
         throw toAppError(e);
       } finally {
@@ -231,14 +170,19 @@ function pkcs11TokenAccess(module: graphene.Module): SmartcardTokenAccess {
       let signing = false;
       try {
         const slot = slotById(req.slotId);
-        const pin = pinStatus(slot.getToken());
+        const pin = req.pinStatus ?? pinStatus(slot.getToken());
         if (pin.locked) throw new AppError('ERR_PIN_LOCKED', { source: 'token flags' });
         // Check the length first: a PIN the token cannot accept must not cost an attempt.
         if (!pin.pinpad && (req.pin.length < pin.minLength || (pin.maxLength > 0 && req.pin.length > pin.maxLength))) {
           throw new AppError('ERR_PIN_FORMAT', { min: pin.minLength, max: pin.maxLength });
         }
         session = slot.open(graphene.SessionFlag.SERIAL_SESSION);
-        const [cert] = listCertificates(session, req.certificateId);
+        let cert = parsed.get(req.slotId)?.byId.get(req.certificateId);
+        if (!cert) {
+          const certs = certificateObjects(session, req.certificateId);
+          const der = certs.length > 0 ? (certs.items(0).getAttribute({ value: null }) as { value?: Buffer }).value : undefined;
+          cert = der ? factsOf(req.slotId, der, req.certificateId) : undefined;
+        }
         if (cert?.usage === 'signing') throw new AppError('ERR_CERT_KEY_USAGE', { reason: 'non-repudiation key' });
         keyBits = cert?.keyBits ?? null;
         // pkcs11js only takes the PIN as a JS string; it lives for this one call. A pinpad token gets an
@@ -273,225 +217,3 @@ function pkcs11TokenAccess(module: graphene.Module): SmartcardTokenAccess {
   return { ...base, ...smartcardOps(slotById) };
 }
 
-// ---- ZORG-ID Smartcard creation (smartcard-token.ts) ---------------------------------------------
-
-const RW = graphene.SessionFlag.SERIAL_SESSION | graphene.SessionFlag.RW_SESSION;
-
-/** Logs out and closes whatever a call opened; the card may be gone, and the session is invalid either way. */
-function closeQuietly(session: graphene.Session | undefined, loggedIn: boolean): void {
-  try {
-    if (loggedIn) session?.logout();
-  } catch {
-    /* card gone: nothing to log out of */
-  }
-  try {
-    session?.close();
-  } catch {
-    /* idem */
-  }
-}
-
-const count = (session: graphene.Session, template: graphene.ITemplate): number => session.find(template).length;
-const pending = (cls: number): graphene.ITemplate => ({ class: cls, label: SMARTCARD_PENDING_LABEL });
-const KEY_AND_CERT_CLASSES = [graphene.ObjectClass.CERTIFICATE, graphene.ObjectClass.PRIVATE_KEY, graphene.ObjectClass.PUBLIC_KEY];
-
-function userLogin(session: graphene.Session, pin: Buffer): void {
-  try {
-    session.login(pin.toString('utf8'), graphene.UserType.USER);
-  } catch (e) {
-    if (ckrOf(e)?.code !== CKR.USER_ALREADY_LOGGED_IN) throw e;
-    session.logout();
-    session.login(pin.toString('utf8'), graphene.UserType.USER);
-  }
-}
-
-function smartcardOps(slotById: (slotId: string) => graphene.Slot): Omit<SmartcardTokenAccess, keyof TokenAccess> {
-  /** One RW session, logged in as the user, for `fn`; PINs zeroed and the session closed whatever happens. */
-  const asUser = <T>(slotId: string, pins: Buffer[], fn: (session: graphene.Session) => T, onError?: (e: unknown) => AppError): T => {
-    let session: graphene.Session | undefined;
-    let loggedIn = false;
-    try {
-      session = slotById(slotId).open(RW);
-      userLogin(session, pins[0]!);
-      loggedIn = true;
-      return fn(session);
-    } catch (e) {
-      throw e instanceof AppError ? e : onError && !CARD_GONE.has(ckrOf(e)?.code ?? -1) ? onError(e) : toAppError(e);
-    } finally {
-      for (const p of pins) p.fill(0);
-      closeQuietly(session, loggedIn);
-    }
-  };
-
-  return {
-    async inspectBlank(slotId): Promise<BlankInspection> {
-      let session: graphene.Session | undefined;
-      try {
-        const slot = slotById(slotId);
-        const flags = slot.getToken().flags;
-        session = slot.open(graphene.SessionFlag.SERIAL_SESSION);
-        const certificates = count(session, { class: graphene.ObjectClass.CERTIFICATE });
-        const publicKeys = count(session, { class: graphene.ObjectClass.PUBLIC_KEY });
-        const dataObjects = count(session, { class: graphene.ObjectClass.DATA });
-        const leftoverObjects = count(session, pending(graphene.ObjectClass.CERTIFICATE)) + count(session, pending(graphene.ObjectClass.PUBLIC_KEY));
-        const initialised = (flags & graphene.TokenFlag.TOKEN_INITIALIZED) !== 0;
-        return {
-          slotId,
-          blank: initialised && dataObjects === 0 && certificates + publicKeys === leftoverObjects,
-          userPinInitialised: (flags & graphene.TokenFlag.USER_PIN_INITIALIZED) !== 0,
-          certificates,
-          publicKeys,
-          leftoverObjects,
-          dataObjects,
-        };
-      } catch (e) {
-        throw toAppError(e);
-      } finally {
-        closeQuietly(session, false);
-      }
-    },
-
-    async setUserPin({ slotId, authority, newPin }) {
-      const authPin = authority.kind === 'so' ? authority.soPin : authority.transportPin;
-      let session: graphene.Session | undefined;
-      let loggedIn = false;
-      try {
-        if (!/^\d{6,8}$/.test(newPin.toString('utf8'))) throw new AppError('ERR_SMARTCARD_PIN_FORMAT');
-        session = slotById(slotId).open(RW);
-        if (authority.kind === 'so') {
-          session.login(authPin.toString('utf8'), graphene.UserType.SO);
-          loggedIn = true;
-          session.initPin(newPin.toString('utf8'));
-        } else {
-          // C_SetPIN in an R/W public session changes the user PIN given the old (transport) one.
-          session.setPin(authPin.toString('utf8'), newPin.toString('utf8'));
-        }
-      } catch (e) {
-        throw toAppError(e);
-      } finally {
-        authPin.fill(0);
-        newPin.fill(0);
-        closeQuietly(session, loggedIn);
-      }
-    },
-
-    async generateKeyPair({ slotId, pin, id, label, bits }) {
-      return asUser(
-        slotId,
-        [pin],
-        (session) => {
-          // Leftovers of an interrupted creation go; anything else (the logged-in view also shows
-          // private keys) means the card is not blank.
-          for (const cls of KEY_AND_CERT_CLASSES) session.destroy(pending(cls));
-          const remaining = KEY_AND_CERT_CLASSES.reduce((n, cls) => n + count(session, { class: cls }), 0);
-          if (remaining > 0) throw new AppError('ERR_SMARTCARD_NOT_BLANK', { objects: remaining });
-          const ckaId = Buffer.from(id, 'hex');
-          const keys = session.generateKeyPair(
-            'RSA_PKCS_KEY_PAIR_GEN',
-            {
-              keyType: graphene.KeyType.RSA,
-              token: true,
-              private: false,
-              id: ckaId,
-              label,
-              verify: true,
-              encrypt: false,
-              wrap: false,
-              modulusBits: bits,
-              publicExponent: Buffer.from([1, 0, 1]),
-            },
-            {
-              keyType: graphene.KeyType.RSA,
-              token: true,
-              private: true,
-              // The key never leaves the card: sensitive, not extractable (checked by a test).
-              sensitive: true,
-              extractable: false,
-              id: ckaId,
-              label,
-              sign: true,
-              decrypt: false,
-              unwrap: false,
-              derive: false,
-            },
-          );
-          const { modulus, publicExponent } = keys.publicKey.getAttribute({ modulus: null, publicExponent: null }) as {
-            modulus: Buffer;
-            publicExponent: Buffer;
-          };
-          const spkiDer = createPublicKey({
-            key: { kty: 'RSA', n: modulus.toString('base64url'), e: publicExponent.toString('base64url') },
-            format: 'jwk',
-          }).export({ type: 'spki', format: 'der' });
-          return { id, spkiDer };
-        },
-        (e) => new AppError('ERR_SMARTCARD_KEYGEN_FAILED', { ckr: ckrOf(e)?.name ?? String(e) }, { cause: e }),
-      );
-    },
-
-    async signWithKey({ slotId, pin, id, mechanism, data }) {
-      return asUser(slotId, [pin], (session) => {
-        const keys = session.find({ class: graphene.ObjectClass.PRIVATE_KEY, id: Buffer.from(id, 'hex') });
-        if (keys.length === 0) throw new AppError('ERR_CARD_KEY_NOT_FOUND', { id });
-        return session.createSign(mechanism, keys.items(0).toType<graphene.PrivateKey>()).once(data);
-      });
-    },
-
-    async writeCertificate({ slotId, pin, id, label, der }) {
-      return asUser(
-        slotId,
-        [pin],
-        (session) => {
-          session.create({
-            class: graphene.ObjectClass.CERTIFICATE,
-            certType: graphene.CertificateType.X_509,
-            token: true,
-            private: false,
-            id: Buffer.from(id, 'hex'),
-            label,
-            subject: Buffer.from(AsnConvert.serialize(AsnConvert.parse(der, Certificate).tbsCertificate.subject)),
-            value: der,
-          });
-        },
-        (e) => new AppError('ERR_SMARTCARD_WRITE_FAILED', { ckr: ckrOf(e)?.name ?? String(e) }, { cause: e }),
-      );
-    },
-
-    async readKeyAttributes({ slotId, pin, id }): Promise<KeyAttributes> {
-      return asUser(slotId, [pin], (session) => {
-        const keys = session.find({ class: graphene.ObjectClass.PRIVATE_KEY, id: Buffer.from(id, 'hex') });
-        if (keys.length === 0) throw new AppError('ERR_CARD_KEY_NOT_FOUND', { id });
-        const a = keys.items(0).getAttribute({
-          sensitive: null,
-          extractable: null,
-          alwaysSensitive: null,
-          neverExtractable: null,
-          private: null,
-          sign: null,
-          token: null,
-        }) as Omit<KeyAttributes, 'modulusBits'>;
-        const pubs = session.find({ class: graphene.ObjectClass.PUBLIC_KEY, id: Buffer.from(id, 'hex') });
-        const modulusBits = pubs.length > 0 ? ((pubs.items(0).getAttribute({ modulusBits: null }) as { modulusBits: number }).modulusBits ?? 0) : 0;
-        return { ...a, modulusBits };
-      });
-    },
-
-    async finalise({ slotId, pin, id, label }) {
-      return asUser(slotId, [pin], (session) => {
-        for (const cls of KEY_AND_CERT_CLASSES) {
-          const found = session.find({ class: cls, id: Buffer.from(id, 'hex') });
-          for (let i = 0; i < found.length; i++) found.items(i).setAttribute({ label });
-        }
-      });
-    },
-
-    async destroyObjects({ slotId, pin, id }) {
-      return asUser(slotId, [pin], (session) => {
-        const ckaId = Buffer.from(id, 'hex');
-        let n = 0;
-        for (const cls of KEY_AND_CERT_CLASSES) n += session.destroy({ class: cls, id: ckaId });
-        return n;
-      });
-    },
-  };
-}

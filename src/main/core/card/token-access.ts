@@ -23,6 +23,11 @@ export interface TokenSignRequest {
   data: Buffer;
   /** Zeroed by the implementation whatever the outcome. Ignored on a pinpad token. */
   pin: Buffer;
+  /**
+   * The token's PIN status as enumerated just before (the caller's listTokens or warm read): spares
+   * the adapter a C_GetTokenInfo, which on a card is an APDU. Absent: the adapter asks the token.
+   */
+  pinStatus?: PinStatus;
 }
 
 export interface TokenAccess {

@@ -47,7 +47,10 @@ export async function runCardHost(transport: HostTransport): Promise<void> {
       },
       parseHolder: parseUziCertificate,
       clock: Date.now,
-      warmUp: true,
+      warmUp: settings.warmUp ?? true,
+      // Stuck in the middleware with no caller's deadline to notice: end this host, the supervisor
+      // starts a new one (as after a crash).
+      onWarmStuck: () => process.kill(process.pid, 'SIGKILL'),
     });
     // The first snapshot the parent gets is complete (the monitor has seen every reader's status):
     // after a restart that is the "re-read" subscribers rely on.

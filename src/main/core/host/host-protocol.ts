@@ -19,6 +19,11 @@ export interface HostSettings {
    * Loaded in a token worker of its own beside the first; its tokens join the same slot list.
    */
   smartcardModulePath?: string | null;
+  /**
+   * Read a card as soon as it is inserted (and at start), so the handoff finds it ready (default
+   * true). Off only for benchmarks of the bare event path.
+   */
+  warmUp?: boolean;
 }
 
 export type CallMethod = 'readers' | 'read' | 'sign' | 'smartcard' | 'diagnose';

@@ -87,6 +87,8 @@ export interface CardHostOptions {
   smartcardModulePath?: string | null;
   /** Watch PC/SC readers (default true). */
   pcsc?: boolean;
+  /** HostSettings.warmUp: read an inserted card before anyone asks (default true). */
+  warmUp?: boolean;
   tokenWorkerFile?: string;
   /** Environment of the host on top of ours (e.g. SOFTHSM2_CONF). */
   env?: Record<string, string>;
@@ -143,6 +145,7 @@ export function createCardHost(options: CardHostOptions): CardHost {
     pcsc: options.pcsc ?? true,
     tokenWorkerFile: options.tokenWorkerFile,
     smartcardModulePath: options.smartcardModulePath ?? null,
+    warmUp: options.warmUp ?? true,
   };
 
   const listeners = new Set<(event: CardEvent) => void>();

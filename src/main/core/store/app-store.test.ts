@@ -69,7 +69,7 @@ describe('app store: file, WAL and migrations', () => {
       .prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
       .pluck()
       .all();
-    expect(tables).toEqual(['audit_head', 'audit_log', 'settings']);
+    expect(tables).toEqual(['audit_checkpoint', 'audit_head', 'audit_log', 'settings']);
   });
 
   it('reopening applies nothing twice and keeps the data', () => {

@@ -38,7 +38,7 @@ export interface StoredAuditRecord {
   hash: string;
 }
 
-export type AuditChainBreak = 'gap' | 'reordered' | 'unparseable' | 'not-canonical' | 'hash-mismatch' | 'head-mismatch';
+export type AuditChainBreak = 'gap' | 'reordered' | 'unparseable' | 'not-canonical' | 'hash-mismatch' | 'head-mismatch' | 'checkpoint-mismatch';
 
 export type AuditChainResult =
   | { ok: true; count: number; head: string }
@@ -61,7 +61,12 @@ export interface AppStore {
   appendAudit(entry: AuditInput): StoredAuditRecord;
   /** Newest last; `limit` takes the newest n. */
   listAudit(options?: { limit?: number }): StoredAuditRecord[];
-  verifyAuditChain(): AuditChainResult;
+  /**
+   * Checks the chain from the last verified checkpoint (or the first record) to the head, and on
+   * success moves the checkpoint to the head. `full` checks from the first record whatever the
+   * checkpoint says (a support desk's deep check).
+   */
+  verifyAuditChain(options?: { full?: boolean }): AuditChainResult;
   close(): void;
 }
 
@@ -120,6 +125,17 @@ export function openAppStore(options: AppStoreOptions): AppStore {
     'INSERT INTO audit_head (id, seq, hash) VALUES (1, ?, ?) ON CONFLICT(id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash',
   );
   const selectAll = db.prepare<[], { seq: number; record: string; hash: string }>('SELECT seq, record, hash FROM audit_log ORDER BY seq');
+  const selectFrom = db.prepare<[number], { seq: number; record: string; hash: string }>('SELECT seq, record, hash FROM audit_log WHERE seq > ? ORDER BY seq');
+  const selectOne = db.prepare<[number], { record: string; hash: string }>('SELECT record, hash FROM audit_log WHERE seq = ?');
+  // Prepared on first use: a store opened with only the first migration (tests) has no such table.
+  let checkpointStatements: { select: Database.Statement<[], { seq: number; hash: string }>; upsert: Database.Statement<[number, string]> } | undefined;
+  const checkpoint = () =>
+    (checkpointStatements ??= {
+      select: db.prepare<[], { seq: number; hash: string }>('SELECT seq, hash FROM audit_checkpoint WHERE id = 1'),
+      upsert: db.prepare<[number, string]>(
+        'INSERT INTO audit_checkpoint (id, seq, hash) VALUES (1, ?, ?) ON CONFLICT(id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash',
+      ),
+    });
   const selectNewest = db.prepare<[number], { seq: number; record: string; hash: string }>(
     'SELECT seq, record, hash FROM (SELECT seq, record, hash FROM audit_log ORDER BY seq DESC LIMIT ?) ORDER BY seq',
   );
@@ -184,12 +200,21 @@ export function openAppStore(options: AppStoreOptions): AppStore {
     return { record: JSON.parse(row.record) as AuditRecord, hash: row.hash };
   }
 
-  function verifyAuditChain(): AuditChainResult {
-    let prev = GENESIS_HASH;
-    let expectedSeq = 1;
-    let count = 0;
+  /** The checkpoint's link must still be in the chain: its record, its hash, and that hash from the link before. */
+  function checkpointHolds(cp: { seq: number; hash: string }): boolean {
+    const row = selectOne.get(cp.seq);
+    const before = cp.seq === 1 ? { hash: GENESIS_HASH } : selectOne.get(cp.seq - 1);
+    return row !== undefined && before !== undefined && row.hash === cp.hash && chainHash(before.hash, row.record) === cp.hash;
+  }
+
+  function verifyAuditChain(options: { full?: boolean } = {}): AuditChainResult {
     const run = db.transaction((): AuditChainResult => {
-      for (const row of selectAll.iterate()) {
+      const cp = options.full ? undefined : checkpoint().select.get();
+      if (cp && cp.seq > 0 && !checkpointHolds(cp)) return { ok: false, count: 0, brokenAt: cp.seq, reason: 'checkpoint-mismatch' };
+      let prev = cp && cp.seq > 0 ? cp.hash : GENESIS_HASH;
+      let count = cp && cp.seq > 0 ? cp.seq : 0;
+      let expectedSeq = count + 1;
+      for (const row of count > 0 ? selectFrom.iterate(count) : selectAll.iterate()) {
         if (row.seq !== expectedSeq) return { ok: false, count, brokenAt: expectedSeq, reason: 'gap' };
         let record: AuditRecord;
         try {
@@ -213,7 +238,10 @@ export function openAppStore(options: AppStoreOptions): AppStore {
       return { ok: true, count, head: prev };
     });
     // A read transaction: one consistent snapshot even while the app appends.
-    return run.deferred();
+    const result = run.deferred();
+    // What was just found sound need not be checked again at the next start; a failure moves nothing.
+    if (result.ok && result.count > 0) checkpoint().upsert.run(result.count, result.head);
+    return result;
   }
 
   return {

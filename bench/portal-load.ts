@@ -1,0 +1,56 @@
+// The reference portal under load (issue 16): token validations per second from a second process on
+// loopback (autocannon, 10 connections), each token answering its own login request once, against the
+// validator's single-thread rate measured in the same run (bench/run.ts). The portal runs in this
+// process, so the figure is one core's worth; the target is ≥ 0.8× that rate with p99 ≤ 25 ms.
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createPortal } from '../portal/server';
+import { labCrls, labTrust, loadLab, newBrowserCode, signLabToken } from '../test/card-lab/lab-tokens';
+import { bench } from './stats';
+
+const OPEN = { perClient: { capacity: 1_000_000, perMinute: 6_000_000 }, global: { capacity: 1_000_000, perMinute: 6_000_000 } };
+
+export async function benchPortalLoad({ validatorMsPerToken, tokens = 1500 }: { validatorMsPerToken: number; tokens?: number }): Promise<void> {
+  const pki = await loadLab();
+  const dir = mkdtempSync(join(tmpdir(), 'zorgid-bench-load-'));
+  const portal = await createPortal({
+    dbPath: join(dir, 'portal.sqlite'),
+    trust: { ...labTrust(pki), crls: labCrls(pki) },
+    rateLimits: { session: OPEN, handoff: OPEN, 'back-channel': OPEN },
+  });
+  try {
+    // Requests and their tokens first, outside the measured part.
+    const requests: Array<{ path: string; body: string }> = [];
+    for (let i = 0; i < tokens; i++) {
+      const res = await fetch(`${portal.url}/api/handoff`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', Origin: portal.origin },
+        body: JSON.stringify({ purpose: 'login' }),
+      });
+      const req = (await res.json()) as { id: string; challenge: string; origin: string; purpose: 'login' };
+      requests.push({ path: `/api/handoff/${req.id}/token`, body: JSON.stringify(signLabToken({ pki, card: 'Z-huisarts', request: req, browserCode: newBrowserCode() })) });
+    }
+    // One token first: caches (CRLs, chain) warm, as on a portal that has been up a while.
+    const first = requests.shift()!;
+    const warm = await fetch(`${portal.url}${first.path}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: first.body });
+    if (!warm.ok) throw new Error(`portal refused the warm-up token: ${warm.status} ${await warm.text()}`);
+    const planFile = join(dir, 'plan.json');
+    writeFileSync(planFile, JSON.stringify({ url: portal.url, connections: 10, requests }));
+    // Async: the portal answers from this process's event loop while the client runs.
+    const { stdout } = await promisify(execFile)(process.execPath, [new URL('./portal-load-client.mjs', import.meta.url).pathname, planFile], { encoding: 'utf8' });
+    const r = JSON.parse(stdout) as { requests: number; durationMs: number; rps: number; p50: number; p99: number; non2xx: number; errors: number };
+    if (r.non2xx > 0 || r.errors > 0) console.log(`# portal-load: ${r.non2xx} non-2xx answers, ${r.errors} errors of ${r.requests}`);
+    const accepted = r.requests - r.non2xx - r.errors;
+    const singleThreadRate = 1000 / validatorMsPerToken;
+    bench('portal-load-validator-single-thread', singleThreadRate, 'tokens/s', 0);
+    bench('portal-load-validations', (accepted / r.durationMs) * 1000, 'tokens/s', 0, singleThreadRate);
+    bench('portal-load-p50', r.p50, 'ms', 1);
+    bench('portal-load-p99', r.p99, 'ms', 1);
+  } finally {
+    await portal.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
