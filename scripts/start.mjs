@@ -69,6 +69,26 @@ function openBrowser(url) {
 
 const PORTAL_PORT = 24780;
 const RP_PORT = 24790;
+/** The first http://127.0.0.1:<port> a child prints, or null when it exits or a minute passes first. */
+function firstLoopbackUrl(child) {
+  return new Promise((resolve) => {
+    let out = '';
+    const timer = setTimeout(() => resolve(null), 60_000);
+    child.stdout.on('data', (chunk) => {
+      out += chunk.toString();
+      const found = out.match(/http:\/\/127\.0\.0\.1:\d+/)?.[0];
+      if (found) {
+        clearTimeout(timer);
+        resolve(found);
+      }
+    });
+    child.on('exit', () => {
+      clearTimeout(timer);
+      resolve(null);
+    });
+  });
+}
+
 /** The example relying party's secret, new every run, handed to both through the environment. */
 const RP_SECRET = randomBytes(32).toString('base64url');
 const RP_ENV = { ZORGID_DEMO_RP_URL: `http://127.0.0.1:${RP_PORT}`, ZORGID_RP_CLIENT_SECRET: RP_SECRET };
@@ -88,22 +108,7 @@ async function startReferencePortal() {
     env: { ...process.env, ...RP_ENV },
   });
   process.on('exit', () => child.kill('SIGTERM'));
-  const url = await new Promise((resolve) => {
-    let out = '';
-    const timer = setTimeout(() => resolve(null), 60_000);
-    child.stdout.on('data', (chunk) => {
-      out += chunk.toString();
-      const found = out.match(/http:\/\/127\.0\.0\.1:\d+/)?.[0];
-      if (found) {
-        clearTimeout(timer);
-        resolve(found);
-      }
-    });
-    child.on('exit', () => {
-      clearTimeout(timer);
-      resolve(null);
-    });
-  });
+  const url = await firstLoopbackUrl(child);
   if (!url) {
     console.log(`(The reference portal did not start on port ${PORTAL_PORT}; the demo runs without it.)`);
     child.kill('SIGTERM');
@@ -122,22 +127,7 @@ async function startRelyingParty(portal) {
     env: { ...process.env, ZORGID_RP_CLIENT_SECRET: RP_SECRET },
   });
   process.on('exit', () => child.kill('SIGTERM'));
-  const url = await new Promise((resolve) => {
-    let out = '';
-    const timer = setTimeout(() => resolve(null), 60_000);
-    child.stdout.on('data', (chunk) => {
-      out += chunk.toString();
-      const found = out.match(/http:\/\/127\.0\.0\.1:\d+/)?.[0];
-      if (found) {
-        clearTimeout(timer);
-        resolve(found);
-      }
-    });
-    child.on('exit', () => {
-      clearTimeout(timer);
-      resolve(null);
-    });
-  });
+  const url = await firstLoopbackUrl(child);
   if (!url) {
     console.log(`(The example relying party did not start on port ${RP_PORT}; the demo runs without it.)`);
     child.kill('SIGTERM');

@@ -35,7 +35,7 @@ import { OPENSC_PKCS11, VPCD_READERS, ensurePcscd, requireLab, stopPcscd, type P
 import { LAB_VALID_AT, loadCardLab, type CardLabPki } from '../card-lab/pki';
 import { readWhenReady } from '../card-lab/read-when-ready';
 import { createSoftHsmSmartcards, type SoftHsmSmartcards } from '../card-lab/softhsm-smartcards';
-import { startSmartcardPortal } from './smartcard-lab';
+import { startSmartcardPortal, tearDownSmartcardLab } from './smartcard-lab';
 import { mask, type ScanHit, type ScanResult } from './pin-scan';
 
 const lab = requireLab();
@@ -137,12 +137,7 @@ describe.skipIf(lab.skip)(lab.title('no PIN in memory or on disk after Smartcard
   }, 120_000);
 
   afterAll(async () => {
-    await cards?.remove({ reader: 0 }).catch(() => undefined);
-    await cards?.remove({ reader: 1 }).catch(() => undefined);
-    await host?.close();
-    await cards?.close();
-    if (pcscd?.started) await stopPcscd();
-    await portal?.close();
+    await tearDownSmartcardLab({ cards, host, pcscd, stopPcscd, portal });
     store?.close();
     mainLog?.end();
     hostLog?.end();

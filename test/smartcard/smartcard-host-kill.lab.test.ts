@@ -26,7 +26,7 @@ import { OPENSC_PKCS11, VPCD_READERS, ensurePcscd, requireLab, stopPcscd, type P
 import { LAB_VALID_AT, loadCardLab, type CardLabPki } from '../card-lab/pki';
 import { readWhenReady } from '../card-lab/read-when-ready';
 import { createSoftHsmSmartcards, type SoftHsmSmartcards } from '../card-lab/softhsm-smartcards';
-import { startSmartcardPortal } from './smartcard-lab';
+import { startSmartcardPortal, tearDownSmartcardLab } from './smartcard-lab';
 
 const lab = requireLab();
 const [R0, R1] = VPCD_READERS;
@@ -112,12 +112,7 @@ describe.skipIf(lab.skip)(lab.title('ZORG-ID Smartcard creation: the card host k
   }, 120_000);
 
   afterAll(async () => {
-    await cards?.remove({ reader: 0 }).catch(() => undefined);
-    await cards?.remove({ reader: 1 }).catch(() => undefined);
-    await host?.close();
-    await cards?.close();
-    if (pcscd?.started) await stopPcscd();
-    await portal?.close();
+    await tearDownSmartcardLab({ cards, host, pcscd, stopPcscd, portal });
     smartcards?.dispose();
     if (dir) rmSync(dir, { recursive: true, force: true });
   });

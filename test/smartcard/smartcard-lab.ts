@@ -112,3 +112,19 @@ export async function startSmartcardPortal(
   }
   return portal;
 }
+
+/** What a card-lab Smartcard test started, torn down in the one safe order (cards out, host, lab, pcscd, portal). */
+export async function tearDownSmartcardLab(lab: {
+  cards?: { remove(o: { reader: number }): Promise<unknown>; close(): Promise<unknown> };
+  host?: { close(): Promise<unknown> };
+  pcscd?: { started: boolean };
+  stopPcscd: () => Promise<unknown>;
+  portal?: { close(): Promise<unknown> };
+}): Promise<void> {
+  await lab.cards?.remove({ reader: 0 }).catch(() => undefined);
+  await lab.cards?.remove({ reader: 1 }).catch(() => undefined);
+  await lab.host?.close();
+  await lab.cards?.close();
+  if (lab.pcscd?.started) await lab.stopPcscd();
+  await lab.portal?.close();
+}
