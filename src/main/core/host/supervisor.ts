@@ -8,12 +8,12 @@ import { fileURLToPath } from 'node:url';
 import type { CardEvent, CardReading, ReaderState } from '../../../shared/domain';
 import { AppError, deserializeError } from '../../../shared/errors';
 import type { SignRequest } from '../card/card-port';
-import { readerOfToken } from '../card/card-backend';
-import { SMARTCARD_OPS, type SmartcardOp, type SmartcardService } from '../card/smartcard-port';
-import type { TokenSlot } from '../card/token-access';
-import type { SmartcardTokenAccess } from '../card/smartcard-token';
+import type { SmartcardService } from '../card/smartcard-port';
 import { certificateFacts } from '../card/certificate-usage';
-import { fromWire, toWire, type CallMethod, type FromHost, type HostSettings, type HostTransport, type ToHost } from './host-protocol';
+import type { CallMethod, FromHost, HostSettings, HostTransport, ToHost } from './host-protocol';
+import { armRemovalGrace, failAll, settle, type PendingCalls } from './host-pending-calls';
+import { DEFAULT_RESTART_POLICY, recordRestart, type RestartPolicy } from './host-restart-policy';
+import { createSmartcardTokens } from './host-smartcard-ops';
 
 function validityAt(reading: CardReading, now: number): CardReading['validity'] {
   const auth = reading.certificates.find((c) => c.id === reading.authCertificateId);
@@ -100,7 +100,7 @@ export interface CardHostOptions {
    */
   removalGraceMs?: number;
   /** Restarts allowed within `windowMs` before the host is given up (ERR_CARD_HOST_UNAVAILABLE). */
-  restart?: { max: number; windowMs: number; backoffMs: number; maxBackoffMs: number };
+  restart?: RestartPolicy;
   clock?: () => number;
   launch?: HostLauncher;
   /** The host's log events (core/diagnostics/log-event.ts), unchecked: the app log sanitises them. */
@@ -116,15 +116,6 @@ export interface CardHost extends SmartcardService {
   diagnose(): Promise<HostDiagnosis>;
 }
 
-interface Pending {
-  method: CallMethod;
-  reader: string | undefined;
-  resolve: (value: unknown) => void;
-  reject: (err: AppError) => void;
-  deadline: NodeJS.Timeout;
-  removal?: NodeJS.Timeout;
-}
-
 interface Running {
   launched: LaunchedHost;
   ready: Promise<void>;
@@ -132,208 +123,226 @@ interface Running {
   startTimer: NodeJS.Timeout;
 }
 
-export function createCardHost(options: CardHostOptions): CardHost {
-  const entry = options.entry ?? fileURLToPath(new URL('./card-host-entry.ts', import.meta.url));
-  const deadlines: Deadlines = { ...DEFAULT_DEADLINES, ...options.deadlines };
-  const removalGraceMs = options.removalGraceMs ?? 1500;
-  const restartPolicy = options.restart ?? { max: 5, windowMs: 60_000, backoffMs: 200, maxBackoffMs: 3_000 };
-  const clock = options.clock ?? Date.now;
-  const launch = options.launch ?? forkLauncher;
-  const settings: HostSettings = {
-    modulePath: options.modulePath,
-    moduleCandidates: options.moduleCandidates,
-    pcsc: options.pcsc ?? true,
-    tokenWorkerFile: options.tokenWorkerFile,
-    smartcardModulePath: options.smartcardModulePath ?? null,
-    warmUp: options.warmUp ?? true,
-  };
-
-  const listeners = new Set<(event: CardEvent) => void>();
-  const pending = new Map<number, Pending>();
-  let lastReaders: ReaderState[] = [];
-  let lastService: CardEvent | undefined;
+/** Everything one supervisor knows and keeps: its settings and the state of the current host. */
+interface Supervisor {
+  options: CardHostOptions;
+  entry: string;
+  deadlines: Deadlines;
+  removalGraceMs: number;
+  restartPolicy: RestartPolicy;
+  clock: () => number;
+  launch: HostLauncher;
+  settings: HostSettings;
+  listeners: Set<(event: CardEvent) => void>;
+  pending: PendingCalls;
+  lastReaders: ReaderState[];
+  lastService: CardEvent | undefined;
   // From the last read of each reader: whether its token has a pinpad (decides the sign deadline).
-  const pinpadOf = new Map<string, boolean>();
-  let nextId = 1;
-  let running: Running | undefined;
-  let restartTimer: NodeJS.Timeout | undefined;
-  let waitingForStart: Array<() => void> = [];
-  const restarts: number[] = [];
-  let gaveUp: AppError | undefined;
-  let closed = false;
+  pinpadOf: Map<string, boolean>;
+  nextId: number;
+  running: Running | undefined;
+  restartTimer: NodeJS.Timeout | undefined;
+  waitingForStart: Array<() => void>;
+  restarts: number[];
+  gaveUp: AppError | undefined;
+  closed: boolean;
+}
 
-  const emit = (event: CardEvent) => {
-    if (event.type === 'readers') lastReaders = event.readers;
-    if (event.type === 'service') lastService = event;
-    for (const l of [...listeners]) {
-      try {
-        l(event);
-      } catch {
-        /* a subscriber's bug must not break the card host */
-      }
+function createSupervisor(options: CardHostOptions): Supervisor {
+  return {
+    options,
+    entry: options.entry ?? fileURLToPath(new URL('./card-host-entry.ts', import.meta.url)),
+    deadlines: { ...DEFAULT_DEADLINES, ...options.deadlines },
+    removalGraceMs: options.removalGraceMs ?? 1500,
+    restartPolicy: options.restart ?? DEFAULT_RESTART_POLICY,
+    clock: options.clock ?? Date.now,
+    launch: options.launch ?? forkLauncher,
+    settings: {
+      modulePath: options.modulePath,
+      moduleCandidates: options.moduleCandidates,
+      pcsc: options.pcsc ?? true,
+      tokenWorkerFile: options.tokenWorkerFile,
+      smartcardModulePath: options.smartcardModulePath ?? null,
+      warmUp: options.warmUp ?? true,
+    },
+    listeners: new Set(),
+    pending: new Map(),
+    lastReaders: [],
+    lastService: undefined,
+    pinpadOf: new Map(),
+    nextId: 1,
+    running: undefined,
+    restartTimer: undefined,
+    waitingForStart: [],
+    restarts: [],
+    gaveUp: undefined,
+    closed: false,
+  };
+}
+
+function emit(s: Supervisor, event: CardEvent): void {
+  if (event.type === 'readers') s.lastReaders = event.readers;
+  if (event.type === 'service') s.lastService = event;
+  for (const l of [...s.listeners]) {
+    try {
+      l(event);
+    } catch {
+      /* a subscriber's bug must not break the card host */
     }
-  };
-
-  const settle = (id: number, outcome: { value: unknown } | { error: AppError }) => {
-    const p = pending.get(id);
-    if (!p) return;
-    pending.delete(id);
-    clearTimeout(p.deadline);
-    clearTimeout(p.removal);
-    if ('error' in outcome) p.reject(outcome.error);
-    else p.resolve(outcome.value);
-  };
-
-  const onMessage = (host: Running, raw: unknown) => {
-    if (running !== host) return;
-    const msg = raw as FromHost;
-    if (msg.t === 'ready') {
-      clearTimeout(host.startTimer);
-      host.markReady();
-    } else if (msg.t === 'result') {
-      settle(msg.id, msg.ok ? { value: msg.value } : { error: deserializeError(msg.error) });
-    } else if (msg.t === 'log') {
-      options.onLog?.(msg.event);
-    } else if (msg.t === 'event') {
-      const event = msg.event;
-      if (event.type === 'removed') pinpadOf.delete(event.reader);
-      if (event.type === 'removed' || (event.type === 'service' && event.status === 'down')) {
-        const reader = event.type === 'removed' ? event.reader : undefined;
-        for (const [id, p] of pending) {
-          if (p.removal || p.method === 'readers' || (reader !== undefined && p.reader !== reader)) continue;
-          p.removal = setTimeout(() => {
-            restart('card removed during a card operation', new Map([[id, new AppError('ERR_CARD_REMOVED', { reader: p.reader, via: 'supervisor' })]]));
-          }, removalGraceMs);
-        }
-      }
-      emit(event);
-    }
-  };
-
-  const start = () => {
-    if (closed || gaveUp) return;
-    let markReady!: () => void;
-    const ready = new Promise<void>((r) => (markReady = r));
-    const launched = launch(entry, options.env ?? {});
-    const host: Running = {
-      launched,
-      ready,
-      markReady,
-      startTimer: setTimeout(() => restart(`host did not start within ${deadlines.start} ms`), deadlines.start),
-    };
-    running = host;
-    launched.transport.onMessage((m) => onMessage(host, m));
-    launched.onExit((code, signal) => {
-      if (running === host && !closed) restart(`host exited (code ${code}, signal ${signal})`);
-    });
-    launched.transport.postMessage({ t: 'init', settings } satisfies ToHost);
-    const waiters = waitingForStart;
-    waitingForStart = [];
-    for (const w of waiters) w();
-  };
-
-  const failAll = (error: (id: number) => AppError) => {
-    for (const id of [...pending.keys()]) settle(id, { error: error(id) });
-  };
-
-  function restart(reason: string, special: Map<number, AppError> = new Map()): void {
-    const host = running;
-    running = undefined;
-    if (host) {
-      clearTimeout(host.startTimer);
-      host.launched.kill();
-    }
-    failAll((id) => special.get(id) ?? new AppError('ERR_CARD_HOST_RESTARTED', { reason }));
-    if (closed) return;
-    emit({ type: 'host', status: 'restarted', reason });
-    const now = clock();
-    while (restarts.length && now - restarts[0]! > restartPolicy.windowMs) restarts.shift();
-    restarts.push(now);
-    if (restarts.length > restartPolicy.max) {
-      gaveUp = new AppError('ERR_CARD_HOST_UNAVAILABLE', { reason, restarts: restarts.length });
-      const waiters = waitingForStart;
-      waitingForStart = [];
-      for (const w of waiters) w();
-      return;
-    }
-    const delay = Math.min(restartPolicy.backoffMs * 2 ** (restarts.length - 1), restartPolicy.maxBackoffMs);
-    restartTimer = setTimeout(() => {
-      restartTimer = undefined;
-      start();
-    }, delay);
   }
+}
 
-  const deadlineOf = (method: CallMethod, reader: string | undefined): number =>
-    method === 'sign' && reader !== undefined && pinpadOf.get(reader) === false ? deadlines.signWithoutPinpad : deadlines[method];
+function wakeWaiters(s: Supervisor): void {
+  const waiters = s.waitingForStart;
+  s.waitingForStart = [];
+  for (const w of waiters) w();
+}
 
-  const call = <T>(method: CallMethod, message: (id: number) => ToHost, reader?: string, deadlineMs = deadlineOf(method, reader)): Promise<T> => {
-    if (closed) return Promise.reject(new AppError('ERR_CARD_HOST_UNAVAILABLE', { reason: 'closed' }));
-    if (gaveUp) return Promise.reject(gaveUp);
-    const id = nextId++;
-    return new Promise<T>((resolve, reject) => {
-      pending.set(id, {
-        method,
-        reader,
-        resolve: resolve as (v: unknown) => void,
-        reject,
-        deadline: setTimeout(() => {
-          restart(`${method} missed its ${deadlineMs} ms deadline`, new Map([[id, new AppError('ERR_CARD_HOST_TIMEOUT', { method, deadlineMs })]]));
-        }, deadlineMs),
-      });
-      // Sent once the host is up: a host still starting would not know the call yet.
-      const send = async () => {
-        while (!running) {
-          if (gaveUp || closed) return settle(id, { error: gaveUp ?? new AppError('ERR_CARD_HOST_UNAVAILABLE') });
-          await new Promise<void>((r) => waitingForStart.push(r));
-        }
-        const host = running;
-        await host.ready;
-        if (running !== host || !pending.has(id)) return;
-        host.launched.transport.postMessage(message(id));
-      };
-      void send();
+function onHostMessage(s: Supervisor, host: Running, raw: unknown): void {
+  if (s.running !== host) return;
+  const msg = raw as FromHost;
+  if (msg.t === 'ready') {
+    clearTimeout(host.startTimer);
+    host.markReady();
+  } else if (msg.t === 'result') {
+    settle(s.pending, msg.id, msg.ok ? { value: msg.value } : { error: deserializeError(msg.error) });
+  } else if (msg.t === 'log') {
+    s.options.onLog?.(msg.event);
+  } else if (msg.t === 'event') {
+    const event = msg.event;
+    if (event.type === 'removed') s.pinpadOf.delete(event.reader);
+    armRemovalGrace(s.pending, event, s.removalGraceMs, (id, p) => {
+      restartHost(s, 'card removed during a card operation', new Map([[id, new AppError('ERR_CARD_REMOVED', { reader: p.reader, via: 'supervisor' })]]));
     });
-  };
+    emit(s, event);
+  }
+}
 
-  // Smartcard operations name a slot. The reader its token sits in (last listTokens) lets a pull of
-  // that card end a call stuck in the middleware after the removal grace, as for read and sign; a slot
-  // in no reader (plain SoftHSM) has only the deadline.
-  const slotTokens = new Map<string, Pick<TokenSlot, 'description' | 'tokenLabel'>>();
-  const readerOfSlot = (slotId: string): string | undefined => {
-    const slot = slotTokens.get(slotId);
-    return slot ? readerOfToken(slot, lastReaders.map((r) => r.name)) : undefined;
+function startHost(s: Supervisor): void {
+  if (s.closed || s.gaveUp) return;
+  let markReady!: () => void;
+  const ready = new Promise<void>((r) => (markReady = r));
+  const launched = s.launch(s.entry, s.options.env ?? {});
+  const host: Running = {
+    launched,
+    ready,
+    markReady,
+    startTimer: setTimeout(() => restartHost(s, `host did not start within ${s.deadlines.start} ms`), s.deadlines.start),
   };
-  const smartcardOp = (op: SmartcardOp) => async (request: unknown) => {
-    const slotId = typeof request === 'string' ? request : (request as { slotId?: unknown } | null)?.slotId;
-    const reader = typeof slotId === 'string' ? readerOfSlot(slotId) : undefined;
-    const wire = toWire(request, true);
-    const deadlineMs = op === 'generateKeyPair' ? deadlines.generateKey : deadlines.smartcard;
-    const value = fromWire(await call<unknown>('smartcard', (id) => ({ t: 'call', id, method: 'smartcard', op, request: wire }), reader, deadlineMs));
-    if (op === 'listTokens') for (const slot of value as TokenSlot[]) slotTokens.set(slot.slotId, slot);
-    return value;
-  };
-  const smartcardTokens: SmartcardTokenAccess = {
-    ...(Object.fromEntries(SMARTCARD_OPS.map((op) => [op, smartcardOp(op)])) as unknown as Omit<SmartcardTokenAccess, 'close'>),
-    // The host's middleware outlives one creation.
-    close: async () => undefined,
-  };
+  s.running = host;
+  launched.transport.onMessage((m) => onHostMessage(s, host, m));
+  launched.onExit((code, signal) => {
+    if (s.running === host && !s.closed) restartHost(s, `host exited (code ${code}, signal ${signal})`);
+  });
+  launched.transport.postMessage({ t: 'init', settings: s.settings } satisfies ToHost);
+  wakeWaiters(s);
+}
 
-  start();
+function restartHost(s: Supervisor, reason: string, special: Map<number, AppError> = new Map()): void {
+  const host = s.running;
+  s.running = undefined;
+  if (host) {
+    clearTimeout(host.startTimer);
+    host.launched.kill();
+  }
+  failAll(s.pending, (id) => special.get(id) ?? new AppError('ERR_CARD_HOST_RESTARTED', { reason }));
+  if (s.closed) return;
+  emit(s, { type: 'host', status: 'restarted', reason });
+  const delay = recordRestart(s.restarts, s.restartPolicy, s.clock());
+  if (delay === undefined) {
+    s.gaveUp = new AppError('ERR_CARD_HOST_UNAVAILABLE', { reason, restarts: s.restarts.length });
+    wakeWaiters(s);
+    return;
+  }
+  s.restartTimer = setTimeout(() => {
+    s.restartTimer = undefined;
+    startHost(s);
+  }, delay);
+}
+
+function deadlineOf(s: Supervisor, method: CallMethod, reader: string | undefined): number {
+  return method === 'sign' && reader !== undefined && s.pinpadOf.get(reader) === false ? s.deadlines.signWithoutPinpad : s.deadlines[method];
+}
+
+function callHost<T>(s: Supervisor, method: CallMethod, message: (id: number) => ToHost, reader?: string, deadlineMs = deadlineOf(s, method, reader)): Promise<T> {
+  if (s.closed) return Promise.reject(new AppError('ERR_CARD_HOST_UNAVAILABLE', { reason: 'closed' }));
+  if (s.gaveUp) return Promise.reject(s.gaveUp);
+  const id = s.nextId++;
+  return new Promise<T>((resolve, reject) => {
+    s.pending.set(id, {
+      method,
+      reader,
+      resolve: resolve as (v: unknown) => void,
+      reject,
+      deadline: setTimeout(() => {
+        restartHost(s, `${method} missed its ${deadlineMs} ms deadline`, new Map([[id, new AppError('ERR_CARD_HOST_TIMEOUT', { method, deadlineMs })]]));
+      }, deadlineMs),
+    });
+    void sendWhenUp(s, id, message);
+  });
+}
+
+// Sent once the host is up: a host still starting would not know the call yet.
+async function sendWhenUp(s: Supervisor, id: number, message: (id: number) => ToHost): Promise<void> {
+  while (!s.running) {
+    if (s.gaveUp || s.closed) return settle(s.pending, id, { error: s.gaveUp ?? new AppError('ERR_CARD_HOST_UNAVAILABLE') });
+    await new Promise<void>((r) => s.waitingForStart.push(r));
+  }
+  const host = s.running;
+  await host.ready;
+  if (s.running !== host || !s.pending.has(id)) return;
+  host.launched.transport.postMessage(message(id));
+}
+
+async function whenHostReady(s: Supervisor): Promise<void> {
+  while (!s.running) {
+    if (s.gaveUp || s.closed) throw s.gaveUp ?? new AppError('ERR_CARD_HOST_UNAVAILABLE');
+    await new Promise<void>((r) => s.waitingForStart.push(r));
+  }
+  await s.running.ready;
+}
+
+async function closeHost(s: Supervisor): Promise<void> {
+  s.closed = true;
+  clearTimeout(s.restartTimer);
+  const host = s.running;
+  s.running = undefined;
+  failAll(s.pending, () => new AppError('ERR_CARD_HOST_UNAVAILABLE', { reason: 'closed' }));
+  wakeWaiters(s);
+  s.listeners.clear();
+  if (host) {
+    clearTimeout(host.startTimer);
+    const exited = new Promise<void>((r) => host.launched.onExit(() => r()));
+    host.launched.kill();
+    await Promise.race([exited, new Promise((r) => setTimeout(r, 2000))]);
+  }
+}
+
+export function createCardHost(options: CardHostOptions): CardHost {
+  const s = createSupervisor(options);
+  const call = <T>(method: CallMethod, message: (id: number) => ToHost, reader?: string, deadlineMs?: number): Promise<T> => callHost<T>(s, method, message, reader, deadlineMs);
+  const smartcardTokens = createSmartcardTokens({
+    call: (message, reader, deadlineMs) => call<unknown>('smartcard', message, reader, deadlineMs),
+    deadlines: s.deadlines,
+    lastReaders: () => s.lastReaders,
+  });
+
+  startHost(s);
 
   return {
     smartcardTokens: () => smartcardTokens,
     subscribe(listener) {
-      listeners.add(listener);
-      if (lastService?.type === 'service' && lastService.status === 'down') listener(lastService);
-      listener({ type: 'readers', readers: lastReaders });
-      return () => listeners.delete(listener);
+      s.listeners.add(listener);
+      if (s.lastService?.type === 'service' && s.lastService.status === 'down') listener(s.lastService);
+      listener({ type: 'readers', readers: s.lastReaders });
+      return () => s.listeners.delete(listener);
     },
     readers: () => call<ReaderState[]>('readers', (id) => ({ t: 'call', id, method: 'readers' })),
     async read(reader) {
       const reading = await call<CardReading>('read', (id) => ({ t: 'call', id, method: 'read', reader }), reader);
-      pinpadOf.set(reader, reading.pin.pinpad);
+      s.pinpadOf.set(reader, reading.pin.pinpad);
       // Validity is judged by our clock, not the host's (time is a parameter; the host cannot share it).
-      return { ...reading, validity: validityAt(reading, clock()) };
+      return { ...reading, validity: validityAt(reading, s.clock()) };
     },
     async sign(request: SignRequest) {
       // JSON IPC needs text; the base64 copy is the only one left once ours is zeroed.
@@ -348,31 +357,9 @@ export function createCardHost(options: CardHostOptions): CardHost {
       const sig = await call<string>('sign', (id) => ({ t: 'call', id, method: 'sign', request: wire }), request.reader);
       return Buffer.from(sig, 'base64');
     },
-    async close() {
-      closed = true;
-      clearTimeout(restartTimer);
-      const host = running;
-      running = undefined;
-      failAll(() => new AppError('ERR_CARD_HOST_UNAVAILABLE', { reason: 'closed' }));
-      for (const w of waitingForStart) w();
-      waitingForStart = [];
-      listeners.clear();
-      if (host) {
-        clearTimeout(host.startTimer);
-        const exited = new Promise<void>((r) => host.launched.onExit(() => r()));
-        host.launched.kill();
-        await Promise.race([exited, new Promise((r) => setTimeout(r, 2000))]);
-      }
-    },
-    hostPid: () => running?.launched.pid,
+    close: () => closeHost(s),
+    hostPid: () => s.running?.launched.pid,
     diagnose: () => call<HostDiagnosis>('diagnose', (id) => ({ t: 'call', id, method: 'diagnose' })),
-    async whenReady() {
-      while (!running) {
-        if (gaveUp || closed) throw gaveUp ?? new AppError('ERR_CARD_HOST_UNAVAILABLE');
-        await new Promise<void>((r) => waitingForStart.push(r));
-      }
-      await running.ready;
-    },
+    whenReady: () => whenHostReady(s),
   };
 }
-
