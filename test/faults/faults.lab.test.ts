@@ -122,9 +122,13 @@ describe.skipIf(lab.skip)(lab.title('faults on the card lab (pcscd + vpcd + Open
     expect(zeroed(login.pin)).toBe(true);
   }
 
-  /** The card core as the app runs it, on the lab's OpenSC, restarting fast (TEST_RESTARTS). */
+  /**
+   * The card core as the app runs it, on the lab's OpenSC, restarting fast (TEST_RESTARTS). Without the
+   * warm-up: these faults are aimed at a read that talks to the card, which a warm reading would answer
+   * from memory (the warm read's own faults are card-backend-warm.test.ts's and card-host.lab.test.ts's).
+   */
   async function startLabHost(onEvent?: (e: CardEvent) => void): Promise<CardHost> {
-    const started = createCardHost({ modulePath: OPENSC_PKCS11, env: openscLabEnv(), clock: () => LAB_VALID_AT.getTime(), restart: TEST_RESTARTS });
+    const started = createCardHost({ modulePath: OPENSC_PKCS11, env: openscLabEnv(), clock: () => LAB_VALID_AT.getTime(), restart: TEST_RESTARTS, warmUp: false });
     if (onEvent) started.subscribe(onEvent);
     await started.whenReady();
     return started;
