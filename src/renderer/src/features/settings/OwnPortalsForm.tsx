@@ -2,6 +2,7 @@ import { useEffect, useId, useState, type FormEvent } from 'react';
 import type { SerializedError } from '../../../../shared/errors';
 import type { SettingsView } from '../../../../shared/settings-view';
 import { ErrorNotice } from '../../components/ErrorNotice';
+import { SaveActions, type SaveStatus } from './SaveActions';
 import { useT } from '../../i18n';
 import { useSettingsStore } from '../../stores/settings-store';
 
@@ -12,7 +13,7 @@ export function OwnPortalsForm({ view }: { view: SettingsView }) {
   const save = useSettingsStore((s) => s.save);
   const stored = view.userPortalAllowlist.join('\n');
   const [text, setText] = useState(stored);
-  const [status, setStatus] = useState<'idle' | 'saving' | 'saved'>('idle');
+  const [status, setStatus] = useState<SaveStatus>('idle');
   const [error, setError] = useState<SerializedError | null>(null);
   useEffect(() => setText(stored), [stored]);
 
@@ -52,14 +53,7 @@ export function OwnPortalsForm({ view }: { view: SettingsView }) {
           }}
         />
       </div>
-      <div className="actions">
-        <button type="submit" className="button" disabled={status === 'saving'}>
-          {status === 'saving' ? t('settings.saving') : t('settings.save')}
-        </button>
-        <p className="muted" role="status">
-          {status === 'saved' ? t('settings.saved') : ''}
-        </p>
-      </div>
+      <SaveActions status={status} />
       {error && <ErrorNotice error={error} />}
     </form>
   );

@@ -2,6 +2,7 @@ import { useEffect, useId, useState, type FormEvent } from 'react';
 import type { Language } from '../../../../shared/error-messages';
 import type { SerializedError } from '../../../../shared/errors';
 import { ErrorNotice } from '../../components/ErrorNotice';
+import { SaveActions, type SaveStatus } from './SaveActions';
 import { useT } from '../../i18n';
 import { useSettingsStore } from '../../stores/settings-store';
 import { PolicyErrorScreen, PolicyNotices } from './PolicyErrorScreen';
@@ -21,7 +22,7 @@ export function SettingsPage() {
   const settings = useSettingsStore((s) => s.settings);
   const save = useSettingsStore((s) => s.save);
   const [modulePath, setModulePath] = useState(settings?.pkcs11ModulePath ?? '');
-  const [status, setStatus] = useState<'idle' | 'saving' | 'saved'>('idle');
+  const [status, setStatus] = useState<SaveStatus>('idle');
   const [error, setError] = useState<SerializedError | null>(null);
 
   useEffect(() => setModulePath(settings?.pkcs11ModulePath ?? ''), [settings?.pkcs11ModulePath]);
@@ -106,14 +107,7 @@ export function SettingsPage() {
             </ul>
           </div>
         </div>
-        <div className="actions">
-          <button type="submit" className="button" disabled={status === 'saving' || moduleLocked}>
-            {status === 'saving' ? t('settings.saving') : t('settings.save')}
-          </button>
-          <p className="muted" role="status">
-            {status === 'saved' ? t('settings.saved') : ''}
-          </p>
-        </div>
+        <SaveActions status={status} disabled={moduleLocked} />
       </form>
       {error && <ErrorNotice error={error} />}
       <OwnPortalsForm view={settings} />
