@@ -9,7 +9,7 @@
 // least all of its own; a loopback peer that is not among them belongs to another user. The other
 // user's own listener is then not visible, so that browser gets the refusal page instead of a redirect.
 import { execFile } from 'node:child_process';
-import type { PeerSocket, PeerUsers } from './peer-user';
+import type { PeerSocket, PeerUsers } from './peer-socket';
 
 export type RunCommand = (command: string, args: readonly string[]) => Promise<string>;
 

@@ -10,26 +10,10 @@
 // available `peerUserLookup()` gives null, and a lookup that fails gives "unknown": then the listener
 // behaves as on a single-user machine, as it did before this check existed.
 import { readFileSync } from 'node:fs';
+import type { PeerSocket, PeerUsers } from './peer-socket';
 import { macPeerUsers, runCommand, windowsPeerUsers, type RunCommand } from './peer-user-os';
 
-export interface PeerUsers {
-  /** The OS user this app runs as. */
-  self: number;
-  /** Owner of the socket at the other end of a loopback connection; null when the OS does not say. */
-  ownerOf(peer: { remotePort: number; localPort: number }): Promise<number | null>;
-  /** The port among `ports` on which `user` has a loopback listener, if any. */
-  listenerOf(user: number, ports: readonly number[]): Promise<number | null>;
-}
-
-/** One TCP socket as the OS lists it; `owner` is a uid (Linux, macOS) or a session (Windows). */
-export interface PeerSocket {
-  localPort: number;
-  remotePort: number;
-  loopbackLocal: boolean;
-  loopbackRemote: boolean;
-  listening: boolean;
-  owner: number;
-}
+export type { PeerSocket, PeerUsers } from './peer-socket';
 
 const LOOPBACK_HEX = '0100007F'; // 127.0.0.1, as /proc/net/tcp writes it on little-endian machines
 const TCP_LISTEN = '0A';

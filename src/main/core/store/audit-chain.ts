@@ -3,7 +3,7 @@
 import type Database from 'better-sqlite3';
 import { AppError } from '../../../shared/errors';
 import { AuditEntrySchema, canonicalJson, chainHash, GENESIS_HASH, type AuditEntry, type AuditRecord } from './audit-record';
-import type { AppStore, AuditChainBreak, AuditChainResult, AuditInput, StoredAuditRecord } from './app-store';
+import type { AppStore, AuditChainBreak, AuditChainResult, AuditInput, StoredAuditRecord } from './app-store-types';
 
 type Row = { seq: number; record: string; hash: string };
 

@@ -3,7 +3,7 @@
 import type Database from 'better-sqlite3';
 import { AppError } from '../../../shared/errors';
 import { AppSettingsPatchSchema, AppSettingsSchema, APP_SETTING_KEYS, DEFAULT_APP_SETTINGS, type AppSettings } from './app-settings';
-import type { AppStore } from './app-store';
+import type { AppStore } from './app-store-types';
 
 export function settingsTable(db: Database.Database): Pick<AppStore, 'getSettings' | 'setSettings'> {
   const selectSettings = db.prepare<[], { key: string; value: string }>('SELECT key, value FROM settings');
