@@ -107,6 +107,23 @@ describe('warm before asked', () => {
     await backend.close();
   });
 
+  it('forgets the warm reading of a card that Smartcard creation writes to: the next read asks the token again', async () => {
+    const lab = liveMonitor([]);
+    const { access, calls } = countingTokens([slotA]);
+    const written: string[] = [];
+    const withWrite = { ...access, writeCertificate: async (req: { slotId: string; pin: Buffer }) => (req.pin.fill(0), void written.push(req.slotId)) };
+    const backend = createCardBackend({ monitor: lab.monitor, tokens: () => withWrite, parseHolder: parseUziCertificate, clock: () => 0, warmUp: true });
+    lab.insert();
+    await backend.read(R);
+    expect(backend.warmReaders()).toEqual([R]);
+    await backend.smartcardTokens().writeCertificate({ slotId: '01', pin: Buffer.from('12345678'), id: '01', label: 'x', der: Buffer.alloc(1) });
+    expect(written).toEqual(['01']);
+    expect(backend.warmReaders()).toEqual([]);
+    await backend.read(R);
+    expect(calls.readCertificates).toBe(2);
+    await backend.close();
+  });
+
   it('signs with the warm slot, then asks the token for the PIN status again (a wrong PIN changes it)', async () => {
     const lab = liveMonitor([]);
     const slots = [slotA];

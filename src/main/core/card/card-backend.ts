@@ -111,7 +111,7 @@ export function createCardBackend(deps: CardBackendDeps): CardBackend {
 
     read: (reader) => readWarmOrFresh(ctx, warm, reader),
     sign: (request) => signOnCard(ctx, warm, request),
-    smartcardTokens: () => forwardSmartcardOps(ctx),
+    smartcardTokens: () => forwardSmartcardOps(ctx, (reader) => warm.forget(reader)),
 
     async close() {
       unwatch?.();

@@ -7,7 +7,11 @@ import type { SmartcardTokenAccess } from './smartcard-token';
 import { SMARTCARD_OPS, zeroSecrets } from './smartcard-port';
 import { enumerate } from './slot-lookup';
 
-export function forwardSmartcardOps(ctx: CardContext): SmartcardTokenAccess {
+/** The Smartcard operations that only look. */
+const READ_ONLY: ReadonlySet<string> = new Set(['inspectBlank', 'readCertificates', 'readKeyAttributes']);
+
+/** `changed(reader)`: the operation may have changed what is on that reader's card (a warm reading is stale). */
+export function forwardSmartcardOps(ctx: CardContext, changed: (reader: string) => void = () => {}): SmartcardTokenAccess {
   const forward = (op: (typeof SMARTCARD_OPS)[number]) => async (request: unknown) => {
     if (op === 'listTokens') return enumerate(ctx);
     const slotId = typeof request === 'string' ? request : (request as { slotId: string }).slotId;
@@ -30,6 +34,9 @@ export function forwardSmartcardOps(ctx: CardContext): SmartcardTokenAccess {
         return await fn.call(access, request);
       } catch (e) {
         throw await explainFailure(ctx, queue, e);
+      } finally {
+        // Keys, certificates and labels written (or half written) by Smartcard creation: read afresh.
+        if (!READ_ONLY.has(op)) changed(queue);
       }
     });
   };
