@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { isCanonicalBase64, isCanonicalBase64Url } from './handoff-token';
 
@@ -22,5 +23,15 @@ describe('canonical base64 (RFC 4648 §3.5: one text per byte string)', () => {
       expect(isCanonicalBase64(text), JSON.stringify(text)).toBe(false);
     }
     for (const text of ['QQ==', 'Q', 'QU+D', 'QU/D', 'QU D']) expect(isCanonicalBase64Url(text), JSON.stringify(text)).toBe(false);
+  });
+
+  it('says what a decode and re-encode would say, for any text of the alphabets', () => {
+    const chars = (alphabet: string) => fc.string({ unit: fc.constantFrom(...alphabet.split('')), maxLength: 24 });
+    const std = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=';
+    const url = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+    const roundTrips = (text: string) => /^[A-Za-z0-9+/]*={0,2}$/.test(text) && text.length % 4 === 0 && Buffer.from(text, 'base64').toString('base64') === text;
+    const roundTripsUrl = (text: string) => /^[A-Za-z0-9_-]*$/.test(text) && text.length % 4 !== 1 && Buffer.from(text, 'base64url').toString('base64url') === text;
+    fc.assert(fc.property(chars(std), (text) => isCanonicalBase64(text) === roundTrips(text)), { numRuns: 20_000 });
+    fc.assert(fc.property(chars(url), (text) => isCanonicalBase64Url(text) === roundTripsUrl(text)), { numRuns: 20_000 });
   });
 });
