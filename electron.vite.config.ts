@@ -36,7 +36,7 @@ export default defineConfig(({ command, mode }) => {
           'token-worker': resolve(here, 'src/main/core/card/token-worker.ts'),
         },
         // Native modules load at run time from node_modules (rebuilt for Electron's ABI when packaging).
-        external: ['electron', 'pcsclite', 'graphene-pk11', 'pkcs11js', 'better-sqlite3'],
+        external: ['electron', 'pcsclite', 'graphene-pk11', 'pkcs11js', '@zorgid/pkcs11-pin', 'better-sqlite3'],
       },
     },
   },

@@ -10,6 +10,7 @@ const nativeOnlyInAdapters = [
   { name: 'graphene-pk11', message: 'graphene-pk11 only in the PKCS#11 adapters of src/main/core/card (pkcs11-adapter.ts, pkcs11-smartcard-adapter.ts, pkcs11-diagnose-adapter.ts).' },
   { name: 'pkcs11js', message: 'Use graphene-pk11, and only in src/main/core/card/pkcs11-adapter.ts.' },
   { name: 'better-sqlite3', message: 'better-sqlite3 only in a store/ folder.' },
+  { name: '@zorgid/pkcs11-pin', message: '@zorgid/pkcs11-pin only in src/main/core/card/pkcs11-pin-adapter.ts.' },
 ];
 const rawIpc = {
   name: 'electron',
@@ -78,6 +79,10 @@ export default tseslint.config(
   {
     files: ['src/main/core/card/pkcs11-adapter.ts', 'src/main/core/card/pkcs11-smartcard-adapter.ts', 'src/main/core/card/pkcs11-diagnose-adapter.ts'],
     rules: { 'no-restricted-imports': ['error', { paths: nativeOnlyInAdapters.filter((p) => p.name !== 'graphene-pk11').concat([{ name: 'electron', message: 'no electron in core' }]), patterns: appBoundary }] },
+  },
+  {
+    files: ['src/main/core/card/pkcs11-pin-adapter.ts', 'src/main/core/card/pkcs11-pin-adapter.test.ts'],
+    rules: { 'no-restricted-imports': ['error', { paths: nativeOnlyInAdapters.filter((p) => p.name !== '@zorgid/pkcs11-pin' && p.name !== 'graphene-pk11').concat([{ name: 'electron', message: 'no electron in core' }]), patterns: appBoundary }] },
   },
   {
     files: ['src/main/core/store/**/*.ts'],

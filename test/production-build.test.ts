@@ -87,6 +87,8 @@ describe('production Electron build', () => {
     expect(main).not.toMatch(/\brequire\(/);
     const all = files(join(production, 'main')).map((f) => readFileSync(f, 'utf8')).join('\n');
     for (const native of ['better-sqlite3', 'pcsclite', 'graphene-pk11']) expect(all).toMatch(new RegExp(`(from |import\\()"${native}"`));
+    // The PIN calls' addon (native/pkcs11-pin) is required by name at run time, not bundled.
+    expect(all).toMatch(/\("@zorgid\/pkcs11-pin"\)/);
     // The store (better-sqlite3) loads after start, so a module that fails gets the startup dialog.
     expect(main).not.toMatch(/from "better-sqlite3"/);
     const preload = readFileSync(join(production, 'preload/index.cjs'), 'utf8');

@@ -12,6 +12,12 @@ export { CHANNELS, EVENTS, isChannel, isEventName, DEMO_CARDS, DEFAULT_DEMO_SCEN
 const noInput = z.undefined();
 const readerIndex = z.number().int().min(0).max(1);
 const flowId = z.number().int().min(1);
+/**
+ * A PIN as its bytes (the renderer's TextEncoder), never a string: the main process then holds no copy
+ * it cannot zero (a JS string), and zeroes the array it is given once it has its own copy. The renderer's
+ * input field is a string by nature; it lives in that process only.
+ */
+const pinBytes = z.instanceof(Uint8Array).refine((b) => b.length <= 64, { message: 'PIN too long' });
 
 /** Declares one channel: `channel<Result>()(inputSchema)`; the result type is a phantom. */
 const channel =
@@ -38,18 +44,18 @@ export const CONTRACT = {
   // flow the screen showed, so a late click never answers a newer flow.
   'handoff:state': channel<HandoffView>()(noInput),
   'handoff:confirm': channel<null>()(z.strictObject({ flow: flowId, reader: z.string().min(1).max(200) })),
-  // The PIN crosses as a string only here; main turns it into a Buffer at once. Digits are checked
-  // there (ERR_PIN_FORMAT, a retry), not by the schema, so a typo is a PIN error and not a bad call.
-  'handoff:pin': channel<null>()(z.strictObject({ flow: flowId, pin: z.string().max(64) })),
+  // The PIN crosses as bytes (pinBytes); digits are checked in main (ERR_PIN_FORMAT, a retry), not by
+  // the schema, so a typo is a PIN error and not a bad call.
+  'handoff:pin': channel<null>()(z.strictObject({ flow: flowId, pin: pinBytes })),
   'handoff:cancel': channel<null>()(z.strictObject({ flow: flowId })),
   'handoff:dismiss': channel<null>()(z.strictObject({ flow: flowId })),
-  // ZORG-ID Smartcard creation (issue 8). PINs cross as strings only here; main makes Buffers of them at
-  // once and checks the digits itself (ERR_SMARTCARD_PIN_FORMAT / _MISMATCH are retries, not bad calls).
+  // ZORG-ID Smartcard creation (issue 8). PINs cross as bytes (pinBytes); main checks the digits itself
+  // (ERR_SMARTCARD_PIN_FORMAT / _MISMATCH are retries, not bad calls).
   'smartcard:state': channel<SmartcardView>()(noInput),
   'smartcard:start': channel<SmartcardView>()(
-    z.strictObject({ uziReader: z.string().min(1).max(200), blankReader: z.string().min(1).max(200), pin: z.string().max(64), pinRepeat: z.string().max(64) }),
+    z.strictObject({ uziReader: z.string().min(1).max(200), blankReader: z.string().min(1).max(200), pin: pinBytes, pinRepeat: pinBytes }),
   ),
-  'smartcard:uzi-pin': channel<null>()(z.strictObject({ flow: flowId, pin: z.string().max(64) })),
+  'smartcard:uzi-pin': channel<null>()(z.strictObject({ flow: flowId, pin: pinBytes })),
   'smartcard:card-ready': channel<null>()(z.strictObject({ flow: flowId })),
   'smartcard:dismiss': channel<null>()(z.strictObject({ flow: flowId })),
   // Diagnostics (issue 14): the report main builds; save writes main's last report where the person

@@ -19,6 +19,12 @@ export interface ScanHit {
 }
 export interface ScanResult {
   hits: ScanHit[];
+  /**
+   * Copies inside a middleware's APDU trace: OpenSC 0.23's sc_apdu_log formats every APDU it sends
+   * (the VERIFY with the PIN too) as a hex dump, hex then ASCII, into a buffer it frees without
+   * zeroing, whatever the debug level. The middleware's residue, not ours: reported apart.
+   */
+  middleware: ScanHit[];
   /** Per pid: bytes read and regions that could not be read. */
   memory: Record<number, { bytes: number; regions: number; unreadable: number }>;
   files: number;
@@ -29,9 +35,27 @@ export interface ScanResult {
 export const MASK = 0x5a;
 export const mask = (bytes: Uint8Array): string => Buffer.from(bytes.map((b) => b ^ MASK)).toString('hex');
 
-function count(haystack: Buffer, needle: Buffer): number {
-  let n = 0;
-  for (let i = haystack.indexOf(needle); i !== -1; i = haystack.indexOf(needle, i + 1)) n++;
+/**
+ * The needle's last four bytes as sc_hex_dump writes them ("31 32 33 34"), in both cases. Only the
+ * tail: once the dump is freed, the allocator's own pointers overwrite the buffer's first bytes.
+ */
+const hexDumpsOf = (needle: Buffer): Buffer[] => {
+  const hex = [...needle.subarray(-4)].map((b) => b.toString(16).padStart(2, '0')).join(' ');
+  return [Buffer.from(hex), Buffer.from(hex.toUpperCase())];
+};
+/** The ASCII column of a hex dump: the same bytes written as hex just before (within one 16-byte line). */
+function inHexDump(haystack: Buffer, at: number, dumps: Buffer[]): boolean {
+  const before = haystack.subarray(Math.max(0, at - 96), at);
+  return dumps.some((d) => before.includes(d));
+}
+
+function count(haystack: Buffer, needle: Buffer): { ours: number; middleware: number } {
+  const dumps = hexDumpsOf(needle);
+  const n = { ours: 0, middleware: 0 };
+  for (let i = haystack.indexOf(needle); i !== -1; i = haystack.indexOf(needle, i + 1)) {
+    if (inHexDump(haystack, i, dumps)) n.middleware++;
+    else n.ours++;
+  }
   return n;
 }
 
@@ -51,6 +75,7 @@ function scanMemory(pid: number, needles: Array<[string, Buffer]>, result: ScanR
       const [lo, hi] = range!.split('-').map((h) => parseInt(h, 16)) as [number, number];
       stats.regions++;
       const found = new Map<string, number>();
+      const traced = new Map<string, number>();
       try {
         for (let at = lo; at < hi; at += chunk.length - longest) {
           const len = Math.min(chunk.length, hi - at);
@@ -59,7 +84,8 @@ function scanMemory(pid: number, needles: Array<[string, Buffer]>, result: ScanR
           const view = chunk.subarray(0, got);
           for (const [name, needle] of needles) {
             const c = count(view, needle);
-            if (c) found.set(name, (found.get(name) ?? 0) + c);
+            if (c.ours) found.set(name, (found.get(name) ?? 0) + c.ours);
+            if (c.middleware) traced.set(name, (traced.get(name) ?? 0) + c.middleware);
           }
           if (len < chunk.length) break;
         }
@@ -67,6 +93,7 @@ function scanMemory(pid: number, needles: Array<[string, Buffer]>, result: ScanR
         stats.unreadable++;
       }
       for (const [needle, c] of found) result.hits.push({ where: `pid ${pid} ${path} ${range}`, needle, count: c });
+      for (const [needle, c] of traced) result.middleware.push({ where: `pid ${pid} ${path} ${range}`, needle, count: c });
     }
   } finally {
     closeSync(fd);
@@ -85,14 +112,15 @@ function scanPath(path: string, needles: Array<[string, Buffer]>, result: ScanRe
   result.files++;
   const data = readFileSync(path);
   for (const [name, needle] of needles) {
+    // A file is never excused: a middleware's trace on disk is a leak all the same.
     const c = count(data, needle);
-    if (c) result.hits.push({ where: path, needle: name, count: c });
+    if (c.ours + c.middleware) result.hits.push({ where: path, needle: name, count: c.ours + c.middleware });
   }
 }
 
 export function scan(request: ScanRequest): ScanResult {
   const needles = Object.entries(request.needles).map(([name, hex]) => [name, Buffer.from(Buffer.from(hex, 'hex').map((b) => b ^ MASK))] as [string, Buffer]);
-  const result: ScanResult = { hits: [], memory: {}, files: 0 };
+  const result: ScanResult = { hits: [], middleware: [], memory: {}, files: 0 };
   for (const path of request.paths) scanPath(path, needles, result);
   if (process.platform !== 'linux') result.memoryUnavailable = 'not Linux';
   else {

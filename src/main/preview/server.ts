@@ -11,6 +11,14 @@ import { AppError, fail } from '../../shared/errors';
 import { handleInvoke } from '../ipc/dispatch';
 import { SECRET_META, SECURITY_HEADERS, checkApiCall, checkHost, type Refusal } from './security';
 
+/** The bridge's { $bytes: [...] } (preview-bridge.ts) as a Uint8Array again, as Electron's IPC delivers it. */
+function bytesFromTheWire(_key: string, value: unknown): unknown {
+  if (typeof value !== 'object' || value === null || Array.isArray(value) || Object.keys(value).length !== 1) return value;
+  const bytes = (value as { $bytes?: unknown }).$bytes;
+  if (!Array.isArray(bytes) || bytes.length > 1024 || !bytes.every((b) => Number.isInteger(b) && b >= 0 && b <= 255)) return value;
+  return Uint8Array.from(bytes as number[]);
+}
+
 export interface PreviewHostOptions {
   handlers: ContractHandlers;
   /** Card events; the listener gets a snapshot first (CardService.subscribe semantics). */
@@ -157,7 +165,7 @@ export async function startPreviewHost(options: PreviewHostOptions): Promise<Pre
     if (!/^application\/json(\s*;|$)/i.test(type)) return refuse(res, 'content-type', log);
     let body: unknown;
     try {
-      body = JSON.parse(await readBody(req));
+      body = JSON.parse(await readBody(req), bytesFromTheWire);
     } catch {
       return sendJson(res, 400, fail(new AppError('ERR_IPC_INVALID_INPUT', { why: 'not JSON' })));
     }

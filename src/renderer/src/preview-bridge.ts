@@ -6,6 +6,9 @@ import { isChannel, isEventName } from '../../shared/channels';
 import type { CardEvent } from '../../shared/domain';
 import type { Result, SerializedError } from '../../shared/errors';
 
+/** Byte arrays (the PINs: contract.ts pinBytes) as { $bytes: [...] } in the preview's JSON; the preview host revives them. */
+const bytesOnTheWire = (_key: string, value: unknown): unknown => (value instanceof Uint8Array ? { $bytes: Array.from(value) } : value);
+
 const SECRET_META = 'zorgid-preview-secret';
 const SECRET_HEADER = 'x-zorgid-secret';
 const UNAVAILABLE: SerializedError = { code: 'ERR_CARD_HOST_UNAVAILABLE', kind: 'fatal' };
@@ -39,7 +42,7 @@ export function installPreviewBridge(): void {
       const response = await fetch('/api/invoke', {
         method: 'POST',
         headers,
-        body: JSON.stringify({ channel, input }),
+        body: JSON.stringify({ channel, input }, bytesOnTheWire),
         credentials: 'omit',
         cache: 'no-store',
       });

@@ -8,6 +8,7 @@ import { certificateFacts } from './certificate-usage';
 import { createHash } from 'node:crypto';
 import { CKR, ckrOf, toAppError } from './pkcs11-errors';
 import { closeQuietly, smartcardOps } from './pkcs11-smartcard-adapter';
+import { loginWithPin } from './pkcs11-pin-adapter';
 import type { TokenAccess, TokenSignRequest, TokenSlot } from './token-access';
 import type { SmartcardTokenAccess } from './smartcard-token';
 
@@ -198,9 +199,9 @@ function sign(ctx: Pkcs11Context, req: TokenSignRequest): Buffer {
     const cert = signingCertificateFacts(ctx, session, req);
     if (cert?.usage === 'signing') throw new AppError('ERR_CERT_KEY_USAGE', { reason: 'non-repudiation key' });
     keyBits = cert?.keyBits ?? null;
-    // pkcs11js only takes the PIN as a JS string; it lives for this one call. A pinpad token gets an
-    // empty PIN (length 0), which PKCS#11 middleware treats like a NULL pPin: the reader asks.
-    const login = () => session!.login(pin.pinpad ? '' : req.pin.toString('utf8'), graphene.UserType.USER);
+    // The PIN's bytes in place (pkcs11-pin-adapter.ts), never a JS string. A pinpad token gets a
+    // NULL pPin: the reader asks.
+    const login = () => loginWithPin(session!, graphene.UserType.USER, pin.pinpad ? null : req.pin);
     try {
       login();
     } catch (e) {

@@ -7,6 +7,7 @@ import { AsnConvert } from '@peculiar/asn1-schema';
 import { Certificate } from '@peculiar/asn1-x509';
 import { AppError } from '../../../shared/errors';
 import { CARD_GONE, CKR, ckrOf, toAppError } from './pkcs11-errors';
+import { changePin, initUserPin, loginWithPin } from './pkcs11-pin-adapter';
 import type { TokenAccess } from './token-access';
 import {
   SMARTCARD_PENDING_LABEL,
@@ -42,11 +43,11 @@ const KEY_AND_CERT_CLASSES = [graphene.ObjectClass.CERTIFICATE, graphene.ObjectC
 
 function userLogin(session: graphene.Session, pin: Buffer): void {
   try {
-    session.login(pin.toString('utf8'), graphene.UserType.USER);
+    loginWithPin(session, graphene.UserType.USER, pin);
   } catch (e) {
     if (ckrOf(e)?.code !== CKR.USER_ALREADY_LOGGED_IN) throw e;
     session.logout();
-    session.login(pin.toString('utf8'), graphene.UserType.USER);
+    loginWithPin(session, graphene.UserType.USER, pin);
   }
 }
 
@@ -104,15 +105,15 @@ function setUserPin(ctx: SmartcardContext, { slotId, authority, newPin }: SetPin
   let session: graphene.Session | undefined;
   let loggedIn = false;
   try {
-    if (!/^\d{6,8}$/.test(newPin.toString('utf8'))) throw new AppError('ERR_SMARTCARD_PIN_FORMAT');
+    if (newPin.length < 6 || newPin.length > 8 || !newPin.every((b) => b >= 0x30 && b <= 0x39)) throw new AppError('ERR_SMARTCARD_PIN_FORMAT');
     session = ctx.slotById(slotId).open(RW);
     if (authority.kind === 'so') {
-      session.login(authPin.toString('utf8'), graphene.UserType.SO);
+      loginWithPin(session, graphene.UserType.SO, authPin);
       loggedIn = true;
-      session.initPin(newPin.toString('utf8'));
+      initUserPin(session, newPin);
     } else {
       // C_SetPIN in an R/W public session changes the user PIN given the old (transport) one.
-      session.setPin(authPin.toString('utf8'), newPin.toString('utf8'));
+      changePin(session, authPin, newPin);
     }
   } catch (e) {
     throw toAppError(e);

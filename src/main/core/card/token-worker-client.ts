@@ -26,7 +26,8 @@ function toWire(value: unknown, transfer: ArrayBuffer[]): unknown {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(value)) {
     if (Buffer.isBuffer(v)) {
-      const copy = new Uint8Array(v.length);
+      // An ArrayBuffer of its own (off the V8 heap, secret-bytes.ts): what is transferred is the only copy.
+      const copy = new Uint8Array(new ArrayBuffer(v.length));
       copy.set(v);
       if (SECRET_FIELDS.has(k)) {
         v.fill(0);
@@ -123,7 +124,7 @@ export function startTokenWorker(options: TokenWorkerOptions): SmartcardTokenAcc
     readCertificates: (slotId) => call<CertificateSummary[]>({ op: 'readCertificates', slotId }),
     async sign(req) {
       // The PIN moves (transfer) into the worker; our copy is zeroed either way.
-      const pin = new Uint8Array(req.pin.length);
+      const pin = new Uint8Array(new ArrayBuffer(req.pin.length));
       pin.set(req.pin);
       req.pin.fill(0);
       const { pin: _zeroed, ...rest } = req;

@@ -20,8 +20,8 @@ async function handle(req: TokenWorkerRequest): Promise<unknown> {
     case 'readCertificates':
       return tokens().readCertificates(req.slotId);
     case 'sign': {
-      const pin = Buffer.from(req.pin);
-      req.pin.fill(0);
+      // A view of the transferred memory, not a copy: the adapter zeroes the only one.
+      const pin = Buffer.from(req.pin.buffer, req.pin.byteOffset, req.pin.byteLength);
       return tokens().sign({ ...req.request, data: Buffer.from(req.request.data), pin });
     }
     case 'diagnose':

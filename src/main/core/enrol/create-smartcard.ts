@@ -35,6 +35,7 @@ import { SMARTCARD_KEY_ID, SMARTCARD_KEY_LABEL, SMARTCARD_PENDING_LABEL, type Pi
 import { buildCsr } from '@zorgid/uzi';
 import { activationMessage } from '@zorgid/protocol';
 import type { SmartcardPortal } from './smartcard-portal';
+import { secretCopy } from '../secret-bytes';
 
 /** The steps in order: the screen's list (shared/channels.ts), so the two cannot drift apart. */
 export const SMARTCARD_STEPS = SMARTCARD_SCREEN_STEPS;
@@ -149,7 +150,7 @@ export async function createSmartcard(
   const oneReader = input.uziReader === input.blankReader;
   const pin = input.pin;
   // Every token call zeroes the PIN it gets; each gets its own copy of ours.
-  const pinCopy = () => Buffer.from(pin);
+  const pinCopy = () => secretCopy(pin);
   let current: SmartcardStep = 'detect-blank';
   let madeOnCard = false;
   let blankSerial: string | undefined;

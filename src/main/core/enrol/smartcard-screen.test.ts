@@ -41,7 +41,7 @@ describe('ZORG-ID Smartcard screen', () => {
     const h = screen.handlers;
     expect(await h['smartcard:state'](undefined)).toEqual({ step: 'idle' });
 
-    const first = await h['smartcard:start']({ uziReader: 'R0', blankReader: 'R0', pin: '13572468', pinRepeat: '13572468' });
+    const first = await h['smartcard:start']({ uziReader: 'R0', blankReader: 'R0', pin: Buffer.from('13572468'), pinRepeat: Buffer.from('13572468') });
     expect(first).toMatchObject({ step: 'running', flow: 1, uziPin: false });
     expect(seen.input?.pin.toString()).toBe('13572468');
 
@@ -56,7 +56,7 @@ describe('ZORG-ID Smartcard screen', () => {
 
     await until(screen, (v) => v.step === 'running' && v.uziPin);
     expect(screen.view()).toMatchObject({ swap: null });
-    await h['smartcard:uzi-pin']({ flow: 1, pin: '246810' });
+    await h['smartcard:uzi-pin']({ flow: 1, pin: Buffer.from('246810') });
     await screen.settled();
     expect(seen.uziPin).toBe('246810');
     const done = await h['smartcard:state'](undefined);
@@ -72,7 +72,7 @@ describe('ZORG-ID Smartcard screen', () => {
       return {} as CreatedSmartcard;
     });
     const start = (pin: string, pinRepeat: string) =>
-      screen.handlers['smartcard:start']({ uziReader: 'R0', blankReader: 'R1', pin, pinRepeat }).then(
+      screen.handlers['smartcard:start']({ uziReader: 'R0', blankReader: 'R1', pin: Buffer.from(pin), pinRepeat: Buffer.from(pinRepeat) }).then(
         () => null,
         (e: unknown) => (e as AppError).code,
       );
@@ -95,8 +95,8 @@ describe('ZORG-ID Smartcard screen', () => {
       onProgress({ step: 'set-pin', index: 1, total, status: 'failed', code: 'ERR_CARD_REMOVED', rolledBack: false });
       throw new AppError('ERR_CARD_REMOVED');
     });
-    await screen.handlers['smartcard:start']({ uziReader: 'R0', blankReader: 'R1', pin: '123456', pinRepeat: '123456' });
-    const busy = await screen.handlers['smartcard:start']({ uziReader: 'R0', blankReader: 'R1', pin: '123456', pinRepeat: '123456' }).catch((e: unknown) => e);
+    await screen.handlers['smartcard:start']({ uziReader: 'R0', blankReader: 'R1', pin: Buffer.from('123456'), pinRepeat: Buffer.from('123456') });
+    const busy = await screen.handlers['smartcard:start']({ uziReader: 'R0', blankReader: 'R1', pin: Buffer.from('123456'), pinRepeat: Buffer.from('123456') }).catch((e: unknown) => e);
     expect((busy as AppError).code).toBe('ERR_SMARTCARD_BUSY');
     release();
     await screen.settled().catch(() => undefined);
@@ -129,7 +129,7 @@ describe('ZORG-ID Smartcard screen: pushed views and the swap ended by the card 
     const screen = createSmartcardScreen(run, { cardEvents });
     const pushed: SmartcardView[] = [];
     const unsubscribe = screen.subscribe((v) => pushed.push(v));
-    await screen.handlers['smartcard:start']({ uziReader: 'R0', blankReader: 'R0', pin: '13572468', pinRepeat: '13572468' });
+    await screen.handlers['smartcard:start']({ uziReader: 'R0', blankReader: 'R0', pin: Buffer.from('13572468'), pinRepeat: Buffer.from('13572468') });
     await until(screen, (v) => v.step === 'running' && v.swap?.card === 'uzi');
     expect(subscribed).toBe(1);
 

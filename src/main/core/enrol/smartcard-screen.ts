@@ -5,6 +5,7 @@ import type { ContractHandlers } from '../../../shared/contract';
 import { SMARTCARD_SCREEN_STEPS, type SmartcardStepState, type SmartcardView } from '../../../shared/channels';
 import type { CardEvent, CardFamily } from '../../../shared/domain';
 import { AppError, serializeError, type ErrorCode } from '../../../shared/errors';
+import { secretCopy } from '../secret-bytes';
 import { checkNewPin, type CreateSmartcardInput, type CreatedSmartcard, type SmartcardProgress } from './create-smartcard';
 
 
@@ -43,10 +44,12 @@ const freshSteps = (): SmartcardStepState[] => SMARTCARD_SCREEN_STEPS.map((step)
 const mark = (list: SmartcardStepState[], index: number, status: SmartcardStepState['status']) =>
   list.map((s, i) => (i === index ? { ...s, status } : s));
 
-/** The new PIN and its repeat as Buffers, checked; zeroed if the check fails. */
-function newPinBuffers(pin: string, pinRepeat: string): { pinBuf: Buffer; repeatBuf: Buffer } {
-  const pinBuf = Buffer.from(pin, 'utf8');
-  const repeatBuf = Buffer.from(pinRepeat, 'utf8');
+/** The new PIN and its repeat in Buffers of their own, checked; zeroed if the check fails. The IPC's arrays are zeroed. */
+function newPinBuffers(pin: Uint8Array, pinRepeat: Uint8Array): { pinBuf: Buffer; repeatBuf: Buffer } {
+  const pinBuf = secretCopy(pin);
+  const repeatBuf = secretCopy(pinRepeat);
+  pin.fill(0);
+  pinRepeat.fill(0);
   try {
     checkNewPin(pinBuf, repeatBuf);
   } catch (e) {
@@ -144,11 +147,12 @@ export function createSmartcardScreen(run: RunSmartcard, options: SmartcardScree
     },
 
     async 'smartcard:uzi-pin'({ flow: id, pin }) {
-      if (!current(id) || state.view.step !== 'running' || !answerPin) return null;
+      if (!current(id) || state.view.step !== 'running' || !answerPin) return (pin.fill(0), null);
       const answer = answerPin;
       answerPin = undefined;
       update(id, (v) => ({ ...v, uziPin: false }));
-      answer(Buffer.from(pin, 'utf8'));
+      answer(secretCopy(pin));
+      pin.fill(0);
       return null;
     },
 

@@ -52,9 +52,13 @@ describe('handoff screens over the contract', () => {
 
     const pin = screens.askPin({ reader: 'R1', holder: null, status: STATUS, previousError: null });
     expect(ui.view().step).toBe('pin');
-    ui.pin({ flow: id, pin: '123456' });
+    const sent = new TextEncoder().encode('123456');
+    ui.pin({ flow: id, pin: sent });
     const buf = await pin;
     expect(Buffer.isBuffer(buf) && buf.toString('latin1')).toBe('123456');
+    // The IPC's array is zeroed; the flow's copy has memory of its own (secret-bytes.ts).
+    expect(sent.every((b) => b === 0)).toBe(true);
+    expect(buf.buffer.byteLength).toBe(6);
     expect(ui.view()).toMatchObject({ step: 'signing', pinpad: false });
     screens.finished({ outcome: 'done', portal: flow.portal, reader: 'R1', sessionId: 's'.repeat(22), holder: null });
     expect(ui.view().step).toBe('done');
@@ -68,10 +72,12 @@ describe('handoff screens over the contract', () => {
     const pin = screens.askPin({ reader: 'R1', holder: null, status: STATUS, previousError: null });
     const id = flowOf(ui.view());
     for (const bad of ['12345', '123456789', '12a456', ' 123456', '']) {
-      expect(() => ui.pin({ flow: id, pin: bad })).toThrow(expect.objectContaining({ code: 'ERR_PIN_FORMAT' }) as AppError);
+      const sent = Buffer.from(bad);
+      expect(() => ui.pin({ flow: id, pin: sent })).toThrow(expect.objectContaining({ code: 'ERR_PIN_FORMAT' }) as AppError);
+      expect(sent.every((b) => b === 0), 'a refused PIN is zeroed too').toBe(true);
     }
     expect(ui.view().step).toBe('pin');
-    ui.pin({ flow: id, pin: '12345678' });
+    ui.pin({ flow: id, pin: Buffer.from('12345678') });
     await expect(pin).resolves.toEqual(Buffer.from('12345678'));
   });
 
@@ -112,8 +118,8 @@ describe('handoff screens over the contract', () => {
     const again = screens.askPin({ reader: 'R1', holder: null, status: pinpad, previousError: 'ERR_PIN_INCORRECT' });
     expect(ui.view()).toMatchObject({ step: 'pin', previousError: 'ERR_PIN_INCORRECT' });
     const id = flowOf(ui.view());
-    expect(() => ui.pin({ flow: id, pin: '123456' })).toThrow();
-    ui.pin({ flow: id, pin: '' });
+    expect(() => ui.pin({ flow: id, pin: Buffer.from('123456') })).toThrow();
+    ui.pin({ flow: id, pin: Buffer.from('') });
     await expect(again).resolves.toEqual(Buffer.alloc(0));
   });
 });

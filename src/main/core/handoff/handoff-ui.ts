@@ -10,6 +10,7 @@ import { AppError } from '../../../shared/errors';
 import type { CardService } from '../card/card-port';
 import type { HandoffResult, HandoffScreens, PinRequest } from './handoff-flow';
 import type { HandoffFlow } from './loopback-listener';
+import { secretCopy } from '../secret-bytes';
 
 /** How long a pinpad reader waits for the PIN; the card host's pinpad deadline (architecture.md). */
 export const PINPAD_TIMEOUT_MS = 90_000;
@@ -26,7 +27,8 @@ export interface HandoffUi {
   subscribe(listener: (view: HandoffView) => void): () => void;
   confirm(input: { flow: number; reader: string }): void;
   /** The PIN as typed; becomes a Buffer here and only here. Throws ERR_PIN_FORMAT (a retry). */
-  pin(input: { flow: number; pin: string }): void;
+  /** The PIN's bytes as the IPC gave them; zeroed here once copied (or refused). */
+  pin(input: { flow: number; pin: Uint8Array }): void;
   cancel(input: { flow: number }): void;
   /** Leaves an outcome screen. */
   dismiss(input: { flow: number }): void;
@@ -162,17 +164,22 @@ export function createHandoffUi(deps: HandoffUiDeps): HandoffUi {
       p.resolve({ reader });
     },
     pin({ flow, pin }) {
-      if (active?.info.flow !== flow || active.pending?.kind !== 'pin') return;
-      const { status } = active.pending.request;
-      // The typed string cannot be wiped (JS strings are immutable); it lives only for this call.
-      const { min, max } = pinLengths(status);
-      const ok = status.pinpad ? pin === '' : /^\d+$/.test(pin) && pin.length >= min && pin.length <= max;
-      if (!ok) throw new AppError('ERR_PIN_FORMAT');
-      const p = settle(flow);
-      if (p?.kind !== 'pin') return;
-      const pinpadDeadline = status.pinpad ? deps.clock() + PINPAD_TIMEOUT_MS : null;
-      show({ step: 'signing', request: active.info, reader: p.request.reader, pinpad: status.pinpad, pinpadDeadline });
-      p.resolve(Buffer.from(pin, 'latin1'));
+      // The IPC's array is zeroed whatever happens; the flow gets a copy in memory of its own.
+      try {
+        if (active?.info.flow !== flow || active.pending?.kind !== 'pin') return;
+        const { status } = active.pending.request;
+        const { min, max } = pinLengths(status);
+        const digits = pin.every((b) => b >= 0x30 && b <= 0x39);
+        const ok = status.pinpad ? pin.length === 0 : digits && pin.length >= min && pin.length <= max;
+        if (!ok) throw new AppError('ERR_PIN_FORMAT');
+        const p = settle(flow);
+        if (p?.kind !== 'pin') return;
+        const pinpadDeadline = status.pinpad ? deps.clock() + PINPAD_TIMEOUT_MS : null;
+        show({ step: 'signing', request: active.info, reader: p.request.reader, pinpad: status.pinpad, pinpadDeadline });
+        p.resolve(secretCopy(pin));
+      } finally {
+        pin.fill(0);
+      }
     },
     cancel({ flow }) {
       if (active?.info.flow === flow && current.step === 'waiting') {

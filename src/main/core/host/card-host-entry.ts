@@ -10,6 +10,7 @@ import { serializeError } from '../../../shared/errors';
 import { hostLogEvent } from './host-log';
 import { diagnoseHost, type DiagnosableSource } from './host-diagnose';
 import { fromWire, toWire, type FromHost, type HostSettings, type HostTransport, type ToHost } from './host-protocol';
+import { unseal, type SealedSecret } from './secret-seal';
 
 function parentTransport(): HostTransport {
   // Electron's utilityProcess gives process.parentPort; fork() gives process.send.
@@ -28,6 +29,12 @@ function parentTransport(): HostTransport {
 export async function runCardHost(transport: HostTransport): Promise<void> {
   let backend: SmartcardService | undefined;
   let hostSettings: HostSettings | undefined;
+  // The supervisor's key for the PINs it sends (secret-seal.ts).
+  let sealKey: Buffer | undefined;
+  const opened = (sealed: SealedSecret): Buffer => {
+    if (!sealKey) throw new Error('card host not initialised');
+    return unseal(sealKey, sealed);
+  };
   const diagnosable: DiagnosableSource[] = [];
   const post = (m: FromHost) => transport.postMessage(m);
 
@@ -68,15 +75,15 @@ export async function runCardHost(transport: HostTransport): Promise<void> {
       else if (msg.method === 'read') value = await backend.read(msg.reader);
       else if (msg.method === 'diagnose') value = await diagnoseHost({ pcsc: hostSettings?.pcsc ?? false, readers: () => backend!.readers(), sources: diagnosable });
       else if (msg.method === 'smartcard') {
-        const request = fromWire(msg.request);
+        const request = fromWire(msg.request, opened);
         try {
           const fn = backend.smartcardTokens()[msg.op] as (r: unknown) => Promise<unknown>;
-          value = toWire(await fn(request), false);
+          value = toWire(await fn(request));
         } finally {
           zeroSecrets(request);
         }
       } else {
-        const pin = Buffer.from(msg.request.pin, 'base64');
+        const pin = opened(msg.request.pin);
         const sig = await backend.sign({ ...msg.request, data: Buffer.from(msg.request.data, 'base64'), pin });
         value = sig.toString('base64');
       }
@@ -90,7 +97,10 @@ export async function runCardHost(transport: HostTransport): Promise<void> {
 
   transport.onMessage((raw) => {
     const msg = raw as ToHost;
-    if (msg.t === 'init') void start(msg.settings);
+    if (msg.t === 'init') {
+      sealKey = Buffer.from(msg.sealKey, 'base64');
+      void start(msg.settings);
+    }
     else if (msg.t === 'call') void call(msg);
   });
   // Parent gone: leave at once. SIGKILL rather than exit(), which can wait forever on a token worker

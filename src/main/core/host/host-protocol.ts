@@ -1,9 +1,11 @@
-// What the supervisor and the card host say to each other. JSON only (Buffers as base64), so the same
-// messages work over child_process.fork IPC and Electron's utilityProcess MessagePort.
+// What the supervisor and the card host say to each other. JSON only (Buffers as base64, PINs sealed:
+// secret-seal.ts), so the same messages work over child_process.fork IPC and Electron's
+// utilityProcess MessagePort.
 import type { CardEvent, CardReading, ReaderState } from '../../../shared/domain';
 import type { SerializedError } from '../../../shared/errors';
 import type { SignMechanism } from '../card/card-port';
 import { SECRET_FIELDS, type SmartcardOp } from '../card/smartcard-port';
+import { isSealed, type SealedSecret } from './secret-seal';
 
 export interface HostSettings {
   /** PKCS#11 module from settings; null → the per-OS SafeSign search list. */
@@ -33,11 +35,12 @@ export interface WireSignRequest {
   certificateId: string;
   mechanism: SignMechanism;
   data: string;
-  pin: string;
+  pin: SealedSecret;
 }
 
 export type ToHost =
-  | { t: 'init'; settings: HostSettings }
+  /** `sealKey`: base64 of the supervisor's key for the PINs in later calls (secret-seal.ts). */
+  | { t: 'init'; settings: HostSettings; sealKey: string }
   | { t: 'call'; id: number; method: 'readers' }
   | { t: 'call'; id: number; method: 'read'; reader: string }
   | { t: 'call'; id: number; method: 'sign'; request: WireSignRequest }
@@ -66,25 +69,33 @@ export interface WireBytes {
 }
 
 /**
- * Buffers → { $b64 } for JSON IPC. With zeroSecrets, PIN Buffers are zeroed once encoded: the base64
- * text is then the only copy on this side, gone with the message.
+ * Buffers → { $b64 } for JSON IPC; a PIN field (SECRET_FIELDS) → `seal(pin)`, and the PIN Buffer is
+ * zeroed. Without `seal` a PIN field is an error: no PIN crosses in the clear.
  */
-export function toWire(value: unknown, zeroSecrets: boolean): unknown {
+export function toWire(value: unknown, seal?: (secret: Buffer) => SealedSecret): unknown {
   if (Buffer.isBuffer(value)) return { $b64: value.toString('base64') } satisfies WireBytes;
   if (value === null || typeof value !== 'object') return value;
-  if (Array.isArray(value)) return value.map((v) => toWire(v, zeroSecrets));
+  if (Array.isArray(value)) return value.map((v) => toWire(v, seal));
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(value)) {
-    out[k] = toWire(v, zeroSecrets);
-    if (zeroSecrets && Buffer.isBuffer(v) && SECRET_FIELDS.has(k)) v.fill(0);
+    if (Buffer.isBuffer(v) && SECRET_FIELDS.has(k)) {
+      if (!seal) throw new Error(`${k}: a PIN crosses the card host's IPC only sealed`);
+      out[k] = seal(v);
+      v.fill(0);
+    } else out[k] = toWire(v, seal);
   }
   return out;
 }
 
-export function fromWire(value: unknown): unknown {
+/** The inverse: { $b64 } → Buffer, a sealed PIN → `unseal(it)` (a sealed PIN without `unseal` is an error). */
+export function fromWire(value: unknown, unseal?: (sealed: SealedSecret) => Buffer): unknown {
   if (value === null || typeof value !== 'object') return value;
-  if (Array.isArray(value)) return value.map(fromWire);
+  if (Array.isArray(value)) return value.map((v) => fromWire(v, unseal));
+  if (isSealed(value)) {
+    if (!unseal) throw new Error('a sealed PIN where none is expected');
+    return unseal(value);
+  }
   const b64 = (value as Partial<WireBytes>).$b64;
   if (typeof b64 === 'string' && Object.keys(value).length === 1) return Buffer.from(b64, 'base64');
-  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, fromWire(v)]));
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, fromWire(v, unseal)]));
 }

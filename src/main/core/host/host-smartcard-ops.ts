@@ -5,6 +5,7 @@ import { SMARTCARD_OPS, type SmartcardOp } from '../card/smartcard-port';
 import type { TokenSlot } from '../card/token-access';
 import type { SmartcardTokenAccess } from '../card/smartcard-token';
 import { fromWire, toWire, type ToHost } from './host-protocol';
+import type { SealedSecret } from './secret-seal';
 
 /** Sends one smartcard call to the host: the reader it concerns (if known) and its deadline. */
 export type SmartcardCall = (message: (id: number) => ToHost, reader: string | undefined, deadlineMs: number) => Promise<unknown>;
@@ -13,6 +14,8 @@ export interface SmartcardOpsContext {
   call: SmartcardCall;
   deadlines: { smartcard: number; generateKey: number };
   lastReaders: () => ReaderState[];
+  /** Seals a PIN for the host (secret-seal.ts with the supervisor's key). */
+  seal: (secret: Buffer) => SealedSecret;
 }
 
 export function createSmartcardTokens(ctx: SmartcardOpsContext): SmartcardTokenAccess {
@@ -27,7 +30,7 @@ export function createSmartcardTokens(ctx: SmartcardOpsContext): SmartcardTokenA
   const smartcardOp = (op: SmartcardOp) => async (request: unknown) => {
     const slotId = typeof request === 'string' ? request : (request as { slotId?: unknown } | null)?.slotId;
     const reader = typeof slotId === 'string' ? readerOfSlot(slotId) : undefined;
-    const wire = toWire(request, true);
+    const wire = toWire(request, ctx.seal);
     const deadlineMs = op === 'generateKeyPair' ? ctx.deadlines.generateKey : ctx.deadlines.smartcard;
     const value = fromWire(await ctx.call((id) => ({ t: 'call', id, method: 'smartcard', op, request: wire }), reader, deadlineMs));
     if (op === 'listTokens') for (const slot of value as TokenSlot[]) slotTokens.set(slot.slotId, slot);

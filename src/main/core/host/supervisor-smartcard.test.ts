@@ -3,6 +3,7 @@
 // in the middleware ends it (ERR_CARD_REMOVED, new host) after the removal grace, not after the
 // two-minute key-generation deadline. The real host is covered in test/smartcard/smartcard-host.test.ts.
 import { describe, expect, it } from 'vitest';
+import { unseal, type SealedSecret } from './secret-seal';
 import { AppError } from '../../../shared/errors';
 import type { FromHost, ToHost } from './host-protocol';
 import { createCardHost, type HostLauncher } from './supervisor';
@@ -60,7 +61,12 @@ describe('supervisor: Smartcard operations', () => {
       expect(pin.every((b) => b === 0)).toBe(true);
       await new Promise((r) => setTimeout(r, 20));
       const sent = launched[0]!.received.find((m) => m.t === 'call' && m.method === 'smartcard' && m.op === 'generateKeyPair');
-      expect(sent).toMatchObject({ request: { slotId: '1f', pin: { $b64: Buffer.from('24681357').toString('base64') }, bits: 2048 } });
+      // The PIN crossed sealed with the key of the host's init message: opened with it, not readable without.
+      expect(sent).toMatchObject({ request: { slotId: '1f', pin: { $sealed: expect.any(String) }, bits: 2048 } });
+      const init = launched[0]!.received.find((m) => m.t === 'init') as { sealKey: string };
+      const sealed = (sent as unknown as { request: { pin: SealedSecret } }).request.pin;
+      expect(JSON.stringify(sent)).not.toContain(Buffer.from('24681357').toString('base64'));
+      expect(unseal(Buffer.from(init.sealKey, 'base64'), sealed).toString()).toBe('24681357');
 
       launched[0]!.send({ t: 'event', event: { type: 'removed', reader: R1, at: 0 } });
       const err = await keygen;

@@ -14,6 +14,7 @@ import type { CallMethod, FromHost, HostSettings, HostTransport, ToHost } from '
 import { armRemovalGrace, failAll, settle, type PendingCalls } from './host-pending-calls';
 import { DEFAULT_RESTART_POLICY, recordRestart, type RestartPolicy } from './host-restart-policy';
 import { createSmartcardTokens } from './host-smartcard-ops';
+import { newSealKey, seal, type Rng, type SealedSecret } from './secret-seal';
 
 function validityAt(reading: CardReading, now: number): CardReading['validity'] {
   const auth = reading.certificates.find((c) => c.id === reading.authCertificateId);
@@ -102,6 +103,8 @@ export interface CardHostOptions {
   /** Restarts allowed within `windowMs` before the host is given up (ERR_CARD_HOST_UNAVAILABLE). */
   restart?: RestartPolicy;
   clock?: () => number;
+  /** Randomness for the key and nonces that seal PINs on the IPC (secret-seal.ts); crypto's by default. */
+  rng?: Rng;
   launch?: HostLauncher;
   /** The host's log events (core/diagnostics/log-event.ts), unchecked: the app log sanitises them. */
   onLog?: (event: unknown) => void;
@@ -146,10 +149,16 @@ interface Supervisor {
   restarts: number[];
   gaveUp: AppError | undefined;
   closed: boolean;
+  /** Seals a PIN for the host with this supervisor's key (sent to each host in its init message). */
+  seal: (secret: Buffer) => SealedSecret;
+  sealKey: string;
 }
 
 function createSupervisor(options: CardHostOptions): Supervisor {
+  const key = newSealKey(options.rng);
   return {
+    seal: (secret) => seal(key, secret, options.rng),
+    sealKey: key.toString('base64'),
     options,
     entry: options.entry ?? fileURLToPath(new URL('./card-host-entry.ts', import.meta.url)),
     deadlines: { ...DEFAULT_DEADLINES, ...options.deadlines },
@@ -234,7 +243,7 @@ function startHost(s: Supervisor): void {
   launched.onExit((code, signal) => {
     if (s.running === host && !s.closed) restartHost(s, `host exited (code ${code}, signal ${signal})`);
   });
-  launched.transport.postMessage({ t: 'init', settings: s.settings } satisfies ToHost);
+  launched.transport.postMessage({ t: 'init', settings: s.settings, sealKey: s.sealKey } satisfies ToHost);
   wakeWaiters(s);
 }
 
@@ -325,6 +334,7 @@ export function createCardHost(options: CardHostOptions): CardHost {
     call: (message, reader, deadlineMs) => call<unknown>('smartcard', message, reader, deadlineMs),
     deadlines: s.deadlines,
     lastReaders: () => s.lastReaders,
+    seal: s.seal,
   });
 
   startHost(s);
@@ -345,13 +355,13 @@ export function createCardHost(options: CardHostOptions): CardHost {
       return { ...reading, validity: validityAt(reading, s.clock()) };
     },
     async sign(request: SignRequest) {
-      // JSON IPC needs text; the base64 copy is the only one left once ours is zeroed.
+      // The PIN crosses sealed (secret-seal.ts); ours is zeroed at once.
       const wire = {
         reader: request.reader,
         certificateId: request.certificateId,
         mechanism: request.mechanism,
         data: request.data.toString('base64'),
-        pin: request.pin.toString('base64'),
+        pin: s.seal(request.pin),
       };
       request.pin.fill(0);
       const sig = await call<string>('sign', (id) => ({ t: 'call', id, method: 'sign', request: wire }), request.reader);

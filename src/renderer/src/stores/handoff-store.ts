@@ -4,6 +4,7 @@ import { create } from 'zustand';
 import type { HandoffView } from '../../../shared/channels';
 import type { SerializedError } from '../../../shared/errors';
 import { invoke, on } from '../api';
+import { pinBytes } from '../pin-bytes';
 
 interface HandoffStore {
   view: HandoffView;
@@ -42,7 +43,7 @@ export const useHandoffStore = create<HandoffStore>((set, get) => ({
   async submitPin(pin) {
     const flow = flowOf(get().view);
     if (flow === null) return false;
-    const result = await invoke('handoff:pin', { flow, pin });
+    const result = await invoke('handoff:pin', { flow, pin: pinBytes(pin) });
     if (!result.ok) set({ error: result.error });
     return result.ok;
   },

@@ -107,7 +107,8 @@ describe('smartcard store', () => {
     await useSmartcardStore.getState().dismiss();
     expect(fake.calls).toEqual([
       { channel: 'smartcard:card-ready', input: { flow: 4 } },
-      { channel: 'smartcard:uzi-pin', input: { flow: 4, pin: '123456' } },
+      // The PIN leaves as its bytes (contract.ts pinBytes), never as a string.
+      { channel: 'smartcard:uzi-pin', input: { flow: 4, pin: new TextEncoder().encode('123456') } },
       { channel: 'smartcard:dismiss', input: { flow: 4 } },
     ]);
   });

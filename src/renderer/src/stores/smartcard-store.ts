@@ -5,6 +5,7 @@ import type { SmartcardView } from '../../../shared/contract';
 import type { SerializedError } from '../../../shared/errors';
 import { invoke, on } from '../api';
 import { useCardStore } from './card-store';
+import { pinBytes } from '../pin-bytes';
 
 interface SmartcardStore {
   view: SmartcardView;
@@ -52,7 +53,7 @@ export const useSmartcardStore = create<SmartcardStore>((set, get) => {
     },
     async create(input) {
       set({ busy: true, error: null });
-      const result = await invoke('smartcard:start', input);
+      const result = await invoke('smartcard:start', { ...input, pin: pinBytes(input.pin), pinRepeat: pinBytes(input.pinRepeat) });
       if (!result.ok) {
         set({ error: result.error, busy: false });
         return false;
@@ -66,7 +67,7 @@ export const useSmartcardStore = create<SmartcardStore>((set, get) => {
     },
     async uziPin(pin) {
       const id = flow();
-      if (id !== null) await invoke('smartcard:uzi-pin', { flow: id, pin });
+      if (id !== null) await invoke('smartcard:uzi-pin', { flow: id, pin: pinBytes(pin) });
     },
     async cardReady() {
       const id = flow();
