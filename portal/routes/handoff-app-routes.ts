@@ -63,34 +63,28 @@ async function acceptToken(ctx: RouteContext, deps: HandoffAppRouteDeps, c: Port
     if ((await store.getHandoff(id))?.purpose === 'create-smartcard') throw new AppError('ERR_TOKEN_PURPOSE_NOT_SUPPORTED');
     const valid = await deps.validator.validate(body, { requestId: id, origin: ctx.origin() });
     const now = clock();
-    // A cancel that raced the token wins: the request is no longer open.
-    if (!(await store.updateHandoff(id, { state: 'signed' }, ['pending', 'card-read']))) throw new AppError('ERR_PORTAL_HANDOFF_NOT_PENDING');
-    notify(id);
     const cardSessionId = b64url(rng(16));
-    await store.updateHandoff(
+    const { uziNumber, ura } = valid.holder;
+    const user = valid.request.purpose === 'login' ? await store.getUser(uziNumber) : undefined;
+    // One transaction: done, the user's last login and the audit record, before we answer. A cancel
+    // that raced the token wins: the request is no longer open.
+    const taken = await store.acceptHandoffToken({
       id,
-      { state: 'done', holder: valid.holder, browserCodeHash: valid.browserCodeHash, certSha256: valid.certificate.sha256, cardSessionId },
-      ['signed'],
-    );
-    if (valid.request.purpose === 'login') {
-      const user = await store.getUser(valid.holder.uziNumber);
-      await store.putUser({
-        uziNumber: valid.holder.uziNumber,
-        ura: valid.holder.ura,
-        status: user?.status ?? 'active',
-        certSha256: valid.certificate.sha256,
-        createdAt: user?.createdAt ?? now,
-        lastLoginAt: now,
-      });
-    }
-    await audit({
-      at: now,
-      actor: `uzi:${valid.holder.uziNumber}`,
-      action: 'handoff.token',
-      outcome: 'ok',
-      requestId: id,
-      detail: { purpose: valid.request.purpose, ura: valid.holder.ura, cardType: valid.holder.cardType, cert: valid.certificate.sha256.slice(0, 16) },
+      done: { holder: valid.holder, browserCodeHash: valid.browserCodeHash, certSha256: valid.certificate.sha256, cardSessionId },
+      user:
+        user === undefined
+          ? null
+          : { uziNumber, ura, status: user?.status ?? 'active', certSha256: valid.certificate.sha256, createdAt: user?.createdAt ?? now, lastLoginAt: now },
+      audit: {
+        at: now,
+        actor: `uzi:${uziNumber}`,
+        action: 'handoff.token',
+        outcome: 'ok',
+        requestId: id,
+        detail: { purpose: valid.request.purpose, ura, cardType: valid.holder.cardType, cert: valid.certificate.sha256.slice(0, 16) },
+      },
     });
+    if (!taken) throw new AppError('ERR_PORTAL_HANDOFF_NOT_PENDING');
     notify(id);
     if (valid.request.purpose === 'validate-organisation') {
       // The app shows which organisation it validated; enrolment data follows on the back-channel.

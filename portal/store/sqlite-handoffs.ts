@@ -4,7 +4,9 @@ import type Database from 'better-sqlite3';
 import type { ErrorCode } from '../errors';
 import type { HandoffPurpose } from '@zorgid/protocol';
 import { parseHolder } from './holder-json';
-import type { HandoffPatch, HandoffRecord, PortalStore, StoredHandoffState } from './store';
+import type { AuditEntry, HandoffPatch, HandoffRecord, PortalStore, StoredHandoffState, UserRecord } from './store';
+
+type TokenAcceptance = Parameters<PortalStore['acceptHandoffToken']>[0];
 
 interface HandoffRow {
   id: string;
@@ -61,9 +63,15 @@ const PATCH_COLUMNS: Record<keyof HandoffPatch, string> = {
   completedAt: 'completed_at',
 };
 
-type HandoffMethods = Pick<PortalStore, 'createHandoff' | 'getHandoff' | 'markHandoffUsed' | 'updateHandoff'>;
+type HandoffMethods = Pick<PortalStore, 'createHandoff' | 'getHandoff' | 'markHandoffUsed' | 'updateHandoff' | 'acceptHandoffToken'>;
 
-export function handoffTables(db: Database.Database): HandoffMethods {
+/** The rows a taken token writes besides its handoff (sqlite-persons.ts, sqlite-audit.ts), for the one transaction. */
+export interface TokenAcceptanceWrites {
+  putUser(u: UserRecord): void;
+  audit(e: AuditEntry): void;
+}
+
+export function handoffTables(db: Database.Database, writes: TokenAcceptanceWrites): HandoffMethods {
   const insertHandoff = db.prepare(
     `INSERT INTO handoff_requests (id, purpose, challenge, origin, ura, return_url, creator_session, created_at, expires_at, state,
        fetched_at, used_at, browser_code_hash, holder_json, cert_sha256, error_code, card_session_id, completed_at)
@@ -74,7 +82,21 @@ export function handoffTables(db: Database.Database): HandoffMethods {
   const markUsed = db.prepare(
     `UPDATE handoff_requests SET used_at = ? WHERE id = ? AND used_at IS NULL AND state IN ('pending', 'card-read')`,
   );
+  const markDone = db.prepare(
+    `UPDATE handoff_requests SET state = 'done', holder_json = @holderJson, browser_code_hash = @browserCodeHash, cert_sha256 = @certSha256,
+       card_session_id = @cardSessionId WHERE id = @id AND state IN ('pending', 'card-read')`,
+  );
+  const accept = db.transaction((a: TokenAcceptance): boolean => {
+    const { holder, ...done } = a.done;
+    if (markDone.run({ id: a.id, holderJson: holder ? JSON.stringify(holder) : null, ...done }).changes !== 1) return false;
+    if (a.user) writes.putUser(a.user);
+    writes.audit(a.audit);
+    return true;
+  });
   return {
+    async acceptHandoffToken(a) {
+      return accept(a);
+    },
     async createHandoff(r) {
       insertHandoff.run({ ...r, holderJson: r.holder ? JSON.stringify(r.holder) : null });
     },

@@ -72,6 +72,7 @@ type PersonMethods = Pick<
 /** The writes enrolment runs inside its own transaction. */
 export interface PersonWrites {
   insertPerson: Database.Statement;
+  putUser(u: UserRecord): void;
   insertMobileId: { run(r: MobileIdRecord): Database.RunResult };
 }
 
@@ -84,6 +85,7 @@ export function personTables(db: Database.Database): { methods: PersonMethods; w
      ON CONFLICT(uzi_number) DO UPDATE SET ura = excluded.ura, status = excluded.status, cert_sha256 = excluded.cert_sha256,
        last_login_at = excluded.last_login_at`,
   );
+  const putUser = (u: UserRecord) => void upsertUser.run(u.uziNumber, u.ura, u.status, u.certSha256, u.createdAt, u.lastLoginAt);
   const insertMobileIdRow = db.prepare(
     `INSERT INTO mobile_ids (id, person_id, uzi_number, name, birth_date, public_key_spki, key_alg, status, created_at, block_reason, blocked_at, revoked_at)
      VALUES (@id, @personId, @uziNumber, @name, @birthDate, @publicKeySpki, @keyAlg, @status, @createdAt, @blockReason, @blockedAt, @revokedAt)`,
@@ -151,8 +153,8 @@ export function personTables(db: Database.Database): { methods: PersonMethods; w
         : null;
     },
     async putUser(u) {
-      upsertUser.run(u.uziNumber, u.ura, u.status, u.certSha256, u.createdAt, u.lastLoginAt);
+      putUser(u);
     },
   };
-  return { methods, writes: { insertPerson, insertMobileId } };
+  return { methods, writes: { insertPerson, insertMobileId, putUser } };
 }

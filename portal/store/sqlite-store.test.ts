@@ -63,6 +63,49 @@ describe('portal SQLite store', () => {
     await store.close();
   });
 
+  it('takes a token in one transaction: done, the user row and the audit record together, or none of them', async () => {
+    const store = openSqliteStore(join(dir, 'p.sqlite'));
+    const user = { uziNumber: '900016528', ura: '00000099', status: 'active' as const, certSha256: 'ab'.repeat(32), createdAt: 5, lastLoginAt: 5 };
+    const take = (id: string, detail: Record<string, unknown> = {}) =>
+      store.acceptHandoffToken({
+        id,
+        done: { holder: null, browserCodeHash: 'h'.repeat(64), certSha256: 'ab'.repeat(32), cardSessionId: 'k'.repeat(22) },
+        user,
+        audit: { at: 5, actor: 'uzi:900016528', action: 'handoff.token', outcome: 'ok', requestId: id, detail },
+      });
+    const audited = async (id: string) => (await store.listAudit()).filter((r) => r.requestId === id).length;
+
+    await store.createHandoff(request('d'.repeat(22)));
+    expect(await take('d'.repeat(22))).toBe(true);
+    expect(await store.getHandoff('d'.repeat(22))).toMatchObject({ state: 'done', certSha256: 'ab'.repeat(32), cardSessionId: 'k'.repeat(22) });
+    expect(await store.getUser('900016528')).toMatchObject({ lastLoginAt: 5 });
+    expect(await audited('d'.repeat(22))).toBe(1);
+    expect(await take('d'.repeat(22)), 'a done request is not taken twice').toBe(false);
+    expect(await audited('d'.repeat(22))).toBe(1);
+
+    // A cancel won: nothing is written.
+    await store.createHandoff(request('e'.repeat(22)));
+    await store.updateHandoff('e'.repeat(22), { state: 'cancelled' }, ['pending']);
+    expect(await take('e'.repeat(22))).toBe(false);
+    expect(await audited('e'.repeat(22))).toBe(0);
+
+    // The audit record cannot be written: the handoff and the user row are rolled back with it.
+    const other = openSqliteStore(join(dir, 'q.sqlite'));
+    await other.createHandoff(request('f'.repeat(22)));
+    await expect(
+      other.acceptHandoffToken({
+        id: 'f'.repeat(22),
+        done: { holder: null, browserCodeHash: 'h'.repeat(64), certSha256: 'ab'.repeat(32), cardSessionId: 'k'.repeat(22) },
+        user,
+        audit: { at: 5, actor: 'uzi:900016528', action: 'handoff.token', outcome: 'ok', requestId: 'f'.repeat(22), detail: { unwritable: 1n } },
+      }),
+    ).rejects.toThrow();
+    expect(await other.getHandoff('f'.repeat(22))).toMatchObject({ state: 'pending', certSha256: null });
+    expect(await other.getUser('900016528')).toBeNull();
+    await other.close();
+    await store.close();
+  });
+
   it('ends only the login sessions a card opened', async () => {
     const store = openSqliteStore(join(dir, 'p.sqlite'));
     const base = { createdAt: 1, expiresAt: 10_000, holder: null, endedAt: null, endReason: null };

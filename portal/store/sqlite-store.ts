@@ -2,7 +2,7 @@
 // migrations (migrations.ts) and composes one module per aggregate behind the one PortalStore.
 import Database from 'better-sqlite3';
 import { migrate } from './migrations';
-import { auditTable } from './sqlite-audit';
+import { auditInsert, auditTable } from './sqlite-audit';
 import { enrolmentCodeTables, enrolmentHandoffTables } from './sqlite-enrolment';
 import { handoffTables } from './sqlite-handoffs';
 import { membershipTables } from './sqlite-memberships';
@@ -29,7 +29,7 @@ export function openSqliteStore(path: string): PortalStore {
   const memberships = membershipTables(db);
   const organisations = organisationTables(db, memberships.writes);
   return {
-    ...handoffTables(db),
+    ...handoffTables(db, { putUser: persons.writes.putUser, audit: auditInsert(db) }),
     ...sessionTables(db),
     ...loginQrTables(db),
     ...organisations.methods,

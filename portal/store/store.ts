@@ -281,6 +281,8 @@ export interface PortalStore {
   markHandoffUsed(id: string, at: number): Promise<boolean>;
   /** Applies `patch` only when the stored state is one of `from`; true when it did. */
   updateHandoff(id: string, patch: HandoffPatch, from: readonly StoredHandoffState[]): Promise<boolean>;
+  /** A taken token in one transaction: handoff pending/card-read → done, the login's user row, the audit record. False, nothing written, if no longer open. */
+  acceptHandoffToken(input: { id: string; done: Required<Pick<HandoffPatch, 'holder' | 'browserCodeHash' | 'certSha256' | 'cardSessionId'>>; user: UserRecord | null; audit: AuditEntry }): Promise<boolean>;
 
   createSession(record: SessionRecord): Promise<void>;
   getSession(id: string): Promise<SessionRecord | null>;

@@ -58,7 +58,7 @@ describe('handoff screens over the contract', () => {
     expect(Buffer.isBuffer(buf) && buf.toString('latin1')).toBe('123456');
     // The IPC's array is zeroed; the flow's copy has memory of its own (secret-bytes.ts).
     expect(sent.every((b) => b === 0)).toBe(true);
-    expect(buf.buffer.byteLength).toBe(6);
+    expect(buf?.buffer.byteLength).toBe(6);
     expect(ui.view()).toMatchObject({ step: 'signing', pinpad: false });
     screens.finished({ outcome: 'done', portal: flow.portal, reader: 'R1', sessionId: 's'.repeat(22), holder: null });
     expect(ui.view().step).toBe('done');
