@@ -35,7 +35,7 @@ import { LAB_VALID_AT, loadCardLab, type CardLabPki } from '../card-lab/pki';
 import { readWhenReady } from '../card-lab/read-when-ready';
 import { createSoftHsmSmartcards, type SoftHsmSmartcards } from '../card-lab/softhsm-smartcards';
 import { startSmartcardPortal, tearDownSmartcardLab } from './smartcard-lab';
-import { mask, type ScanHit, type ScanResult } from './pin-scan';
+import { base64Bytes, mask, type ScanHit, type ScanResult } from './pin-scan';
 import { secretBuffer, secretCopy } from '../../src/main/core/secret-bytes';
 
 const lab = requireLab();
@@ -59,20 +59,6 @@ function needlesOf(name: string, pin: Buffer): Record<string, string> {
   const out = { [`${name} ascii`]: mask(pin), [`${name} utf16le`]: mask(utf16), [`${name} base64`]: mask(b64) };
   utf16.fill(0);
   b64.fill(0);
-  return out;
-}
-
-const B64 = Buffer.from('ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/');
-/** The base64 text of `bytes` as bytes, made without a JS string (which would itself be a copy to find). */
-function base64Bytes(bytes: Buffer): Buffer {
-  const out = secretBuffer(Math.ceil(bytes.length / 3) * 4);
-  for (let i = 0, o = 0; i < bytes.length; i += 3, o += 4) {
-    const n = (bytes[i]! << 16) | ((bytes[i + 1] ?? 0) << 8) | (bytes[i + 2] ?? 0);
-    out[o] = B64[(n >> 18) & 63]!;
-    out[o + 1] = B64[(n >> 12) & 63]!;
-    out[o + 2] = i + 1 < bytes.length ? B64[(n >> 6) & 63]! : 0x3d;
-    out[o + 3] = i + 2 < bytes.length ? B64[n & 63]! : 0x3d;
-  }
   return out;
 }
 

@@ -5,6 +5,7 @@
 import { closeSync, existsSync, openSync, readdirSync, readFileSync, readSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { secretBuffer } from '../../src/main/core/secret-bytes';
 
 export interface ScanRequest {
   pids: number[];
@@ -34,6 +35,23 @@ export interface ScanResult {
 
 export const MASK = 0x5a;
 export const mask = (bytes: Uint8Array): string => Buffer.from(bytes.map((b) => b ^ MASK)).toString('hex');
+
+const B64 = Buffer.from('ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/');
+/**
+ * The base64 text of `bytes` (standard alphabet, padded: what Buffer's 'base64' writes) as bytes in a
+ * secretBuffer, made without a JS string (which would itself be a copy to find): a needle for mask().
+ */
+export function base64Bytes(bytes: Uint8Array): Buffer {
+  const out = secretBuffer(Math.ceil(bytes.length / 3) * 4);
+  for (let i = 0, o = 0; i < bytes.length; i += 3, o += 4) {
+    const n = (bytes[i]! << 16) | ((bytes[i + 1] ?? 0) << 8) | (bytes[i + 2] ?? 0);
+    out[o] = B64[(n >> 18) & 63]!;
+    out[o + 1] = B64[(n >> 12) & 63]!;
+    out[o + 2] = i + 1 < bytes.length ? B64[(n >> 6) & 63]! : 0x3d;
+    out[o + 3] = i + 2 < bytes.length ? B64[n & 63]! : 0x3d;
+  }
+  return out;
+}
 
 /**
  * The needle's last four bytes as sc_hex_dump writes them ("31 32 33 34"), in both cases. Only the

@@ -8,6 +8,7 @@ import { AppError, deserializeError, type SerializedError } from '../../../share
 import type { TokenAccess, TokenSignRequest, TokenSlot } from './token-access';
 import type { SmartcardTokenAccess } from './smartcard-token';
 import type { ModuleInfo } from '../diagnostics/host-diagnosis';
+import { secretCopy } from '../secret-bytes';
 
 /** The Smartcard creation operations (smartcard-token.ts), forwarded by name. */
 export type SmartcardMethod = Exclude<keyof SmartcardTokenAccess, keyof TokenAccess>;
@@ -18,17 +19,16 @@ const SMARTCARD_METHODS: readonly SmartcardMethod[] = [
 const SECRET_FIELDS = new Set(['pin', 'newPin', 'soPin', 'transportPin']);
 
 /**
- * Buffers become Uint8Array copies (structured clone keeps no Buffer); secret ones are zeroed here and
- * their copies transferred, so no PIN stays behind in this thread.
+ * Buffers become copies (Uint8Arrays on the other side: structured clone keeps no Buffer); secret ones
+ * are zeroed here and their copies transferred, so no PIN stays behind in this thread.
  */
 function toWire(value: unknown, transfer: ArrayBuffer[]): unknown {
   if (value === null || typeof value !== 'object') return value;
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(value)) {
     if (Buffer.isBuffer(v)) {
-      // An ArrayBuffer of its own (off the V8 heap, secret-bytes.ts): what is transferred is the only copy.
-      const copy = new Uint8Array(new ArrayBuffer(v.length));
-      copy.set(v);
+      // An ArrayBuffer of its own (off the V8 heap, out of the pool): what is transferred is the only copy.
+      const copy = secretCopy(v);
       if (SECRET_FIELDS.has(k)) {
         v.fill(0);
         transfer.push(copy.buffer as ArrayBuffer);
@@ -124,8 +124,7 @@ export function startTokenWorker(options: TokenWorkerOptions): SmartcardTokenAcc
     readCertificates: (slotId) => call<CertificateSummary[]>({ op: 'readCertificates', slotId }),
     async sign(req) {
       // The PIN moves (transfer) into the worker; our copy is zeroed either way.
-      const pin = new Uint8Array(new ArrayBuffer(req.pin.length));
-      pin.set(req.pin);
+      const pin = secretCopy(req.pin);
       req.pin.fill(0);
       const { pin: _zeroed, ...rest } = req;
       const sig = await call<Uint8Array>({ op: 'sign', request: rest, pin }, [pin.buffer as ArrayBuffer]);
