@@ -117,16 +117,22 @@ async function certify(ctx: RouteContext, deps: SmartcardRouteDeps, c: PortalCon
       blockedAt: null,
       removedAt: null,
     };
-    if (!(await store.createSmartcard(record))) throw new AppError('ERR_SMARTCARD_ALREADY_EXISTS');
-    await store.updateHandoff(id, { state: 'done', holder, certSha256: valid.certificate.sha256, completedAt: now }, ['pending', 'card-read']);
-    await audit({
-      at: now,
-      actor: `uzi:${holder.uziNumber}`,
-      action: 'smartcard.issue',
-      outcome: 'ok',
-      requestId: id,
-      detail: { ura: holder.ura, cardType: holder.cardType, smartcard: record.id, serial: serialHex },
+    // One transaction: the Smartcard, its request done and the audit record, before we answer. A cancel
+    // that raced the certificate wins: the request is no longer open, and the certificate is not handed out.
+    const issued = await store.issueSmartcard({
+      record,
+      handoff: { id, holder, certSha256: valid.certificate.sha256, completedAt: now },
+      audit: {
+        at: now,
+        actor: `uzi:${holder.uziNumber}`,
+        action: 'smartcard.issue',
+        outcome: 'ok',
+        requestId: id,
+        detail: { ura: holder.ura, cardType: holder.cardType, smartcard: record.id, serial: serialHex },
+      },
     });
+    if (issued === 'exists') throw new AppError('ERR_SMARTCARD_ALREADY_EXISTS');
+    if (issued === 'not-pending') throw new AppError('ERR_PORTAL_HANDOFF_NOT_PENDING');
     return c.json({
       outcome: 'issued',
       certificate: certDer.toString('base64'),

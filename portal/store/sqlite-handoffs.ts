@@ -71,6 +71,21 @@ export interface TokenAcceptanceWrites {
   audit(e: AuditEntry): void;
 }
 
+/** The done fields of a handoff another aggregate completes (a certified Smartcard, sqlite-smartcards.ts). */
+export type HandoffCompletion = Parameters<PortalStore['issueSmartcard']>[0]['handoff'];
+
+/**
+ * Compare-and-set pending/card-read → done, written synchronously so that it can join another
+ * aggregate's transaction; false when the request is no longer open (a cancel won).
+ */
+export function handoffCompletion(db: Database.Database): (done: HandoffCompletion) => boolean {
+  const complete = db.prepare(
+    `UPDATE handoff_requests SET state = 'done', holder_json = @holderJson, cert_sha256 = @certSha256, completed_at = @completedAt
+     WHERE id = @id AND state IN ('pending', 'card-read')`,
+  );
+  return ({ holder, ...done }) => complete.run({ ...done, holderJson: holder ? JSON.stringify(holder) : null }).changes === 1;
+}
+
 export function handoffTables(db: Database.Database, writes: TokenAcceptanceWrites): HandoffMethods {
   const insertHandoff = db.prepare(
     `INSERT INTO handoff_requests (id, purpose, challenge, origin, ura, return_url, creator_session, created_at, expires_at, state,

@@ -1,7 +1,10 @@
 // ZORG-ID Smartcard accounts (seed 003) in SQLite: at most one live card per UZI-nummer, status changes
 // as compare-and-set transactions.
 import type Database from 'better-sqlite3';
-import type { PortalStore, SmartcardRecord, SmartcardStatus } from './store';
+import { handoffCompletion } from './sqlite-handoffs';
+import type { AuditEntry, PortalStore, SmartcardRecord, SmartcardStatus } from './store';
+
+type SmartcardIssue = Parameters<PortalStore['issueSmartcard']>[0];
 
 interface SmartcardRow {
   id: string;
@@ -41,10 +44,15 @@ const toSmartcard = (r: SmartcardRow): SmartcardRecord => ({
 
 type SmartcardMethods = Pick<
   PortalStore,
-  'createSmartcard' | 'getSmartcard' | 'findSmartcardByCert' | 'findLiveSmartcardByUzi' | 'listSmartcards' | 'setSmartcardStatus' | 'listRemovedSmartcards'
+  'createSmartcard' | 'issueSmartcard' | 'getSmartcard' | 'findSmartcardByCert' | 'findLiveSmartcardByUzi' | 'listSmartcards' | 'setSmartcardStatus' | 'listRemovedSmartcards'
 >;
 
-export function smartcardTables(db: Database.Database): SmartcardMethods {
+/** The audit record a certified Smartcard writes (sqlite-audit.ts), for the one transaction. */
+export interface SmartcardIssueWrites {
+  audit(e: AuditEntry): void;
+}
+
+export function smartcardTables(db: Database.Database, writes: SmartcardIssueWrites): SmartcardMethods {
   const selectSmartcard = db.prepare<[string], SmartcardRow>('SELECT * FROM smartcards WHERE id = ?');
   const selectSmartcardByCert = db.prepare<[string], SmartcardRow>('SELECT * FROM smartcards WHERE cert_sha256 = ?');
   const selectLiveSmartcard = db.prepare<[string], SmartcardRow>(
@@ -64,6 +72,16 @@ export function smartcardTables(db: Database.Database): SmartcardMethods {
          @createdAt, @activatedAt, @blockReason, @blockedAt, @removedAt)`,
     ).run(r);
     return true;
+  });
+  // The handoff's compare-and-set is its own module's (sqlite-handoffs.ts). An answer returned commits
+  // (only a throw rolls back), so both refusals come before any write: they leave nothing behind.
+  const completeHandoff = handoffCompletion(db);
+  const issueSmartcardTx = db.transaction((i: SmartcardIssue): 'issued' | 'exists' | 'not-pending' => {
+    if (selectLiveSmartcard.get(i.record.uziNumber)) return 'exists';
+    if (!completeHandoff(i.handoff)) return 'not-pending';
+    createSmartcardTx(i.record);
+    writes.audit(i.audit);
+    return 'issued';
   });
   const setSmartcardStatusTx = db.transaction(
     (id: string, from: readonly SmartcardStatus[], to: SmartcardStatus, at: number, reason: string | null): boolean => {
@@ -88,6 +106,9 @@ export function smartcardTables(db: Database.Database): SmartcardMethods {
   return {
     async createSmartcard(record) {
       return createSmartcardTx(record);
+    },
+    async issueSmartcard(input) {
+      return issueSmartcardTx(input);
     },
     async getSmartcard(id) {
       const r = selectSmartcard.get(id);

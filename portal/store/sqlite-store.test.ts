@@ -7,7 +7,7 @@ import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MIGRATIONS } from './migrations';
 import { openSqliteStore } from './sqlite-store';
-import type { HandoffRecord } from './store';
+import type { AuditEntry, HandoffRecord, SmartcardRecord } from './store';
 
 let dir: string;
 beforeEach(() => {
@@ -103,6 +103,63 @@ describe('portal SQLite store', () => {
     expect(await other.getHandoff('f'.repeat(22))).toMatchObject({ state: 'pending', certSha256: null });
     expect(await other.getUser('900016528')).toBeNull();
     await other.close();
+    await store.close();
+  });
+
+  it('issues a Smartcard in one transaction: the card, its request done and the audit record together, or none of them', async () => {
+    const store = openSqliteStore(join(dir, 'p.sqlite'));
+    const card = (id: string, uziNumber = '900016528'): SmartcardRecord => ({
+      id,
+      uziNumber,
+      ura: '00000099',
+      personId: null,
+      name: 'Test',
+      certSha256: id.padEnd(64, '0'),
+      certDer: 'MA==',
+      serialHex: '4'.repeat(32),
+      status: 'pending',
+      activationChallenge: 'a'.repeat(43),
+      createdAt: 5,
+      activatedAt: null,
+      blockReason: null,
+      blockedAt: null,
+      removedAt: null,
+    });
+    const audit = (id: string, detail: Record<string, unknown> = {}): AuditEntry => ({ at: 5, actor: 'uzi:900016528', action: 'smartcard.issue', outcome: 'ok', requestId: id, detail });
+    const issue = (id: string, record: SmartcardRecord, detail?: Record<string, unknown>) =>
+      store.issueSmartcard({ record, handoff: { id, holder: null, certSha256: 'ab'.repeat(32), completedAt: 6 }, audit: audit(id, detail) });
+    const audited = async (id: string) => (await store.listAudit()).filter((r) => r.requestId === id).length;
+    const handoff = async (id: string) => store.createHandoff({ ...request(id), purpose: 'create-smartcard' });
+
+    await handoff('g'.repeat(22));
+    expect(await issue('g'.repeat(22), card('sc-1'))).toBe('issued');
+    expect(await store.getHandoff('g'.repeat(22))).toMatchObject({ state: 'done', certSha256: 'ab'.repeat(32), completedAt: 6 });
+    expect(await store.getSmartcard('sc-1')).toMatchObject({ status: 'pending', uziNumber: '900016528' });
+    expect(await audited('g'.repeat(22))).toBe(1);
+
+    // A cancel won: no Smartcard, no audit record, and the older pending card is not abandoned.
+    await handoff('h'.repeat(22));
+    await store.updateHandoff('h'.repeat(22), { state: 'cancelled' }, ['pending']);
+    expect(await issue('h'.repeat(22), card('sc-2'))).toBe('not-pending');
+    expect(await store.getSmartcard('sc-2')).toBeNull();
+    expect(await store.getSmartcard('sc-1')).toMatchObject({ status: 'pending' });
+    expect(await audited('h'.repeat(22))).toBe(0);
+
+    // The audit record cannot be written: the request, the new card and the abandoning are rolled back with it.
+    await handoff('i'.repeat(22));
+    await expect(issue('i'.repeat(22), card('sc-3'), { unwritable: 1n })).rejects.toThrow();
+    expect(await store.getHandoff('i'.repeat(22))).toMatchObject({ state: 'pending', certSha256: null, completedAt: null });
+    expect(await store.getSmartcard('sc-3')).toBeNull();
+    expect(await store.getSmartcard('sc-1')).toMatchObject({ status: 'pending' });
+
+    // A live Smartcard already: the request stays open, nothing is written.
+    expect(await store.setSmartcardStatus('sc-1', ['pending'], 'active', 7)).toBe(true);
+    expect(await issue('i'.repeat(22), card('sc-4'))).toBe('exists');
+    expect(await store.getHandoff('i'.repeat(22))).toMatchObject({ state: 'pending', certSha256: null, completedAt: null });
+    expect(await store.getSmartcard('sc-4')).toBeNull();
+    expect(await audited('i'.repeat(22))).toBe(0);
+    // Another employee's card is not blocked by it.
+    expect(await issue('i'.repeat(22), card('sc-5', '900016529'))).toBe('issued');
     await store.close();
   });
 

@@ -37,7 +37,7 @@ export function openSqliteStore(path: string): PortalStore {
     ...memberships.methods,
     ...enrolmentCodeTables(db, { persons: persons.writes, memberships: memberships.writes, organisations: organisations.writes }),
     ...enrolmentHandoffTables(db),
-    ...smartcardTables(db),
+    ...smartcardTables(db, { audit: auditInsert(db) }),
     ...auditTable(db),
     ...oidcTables(db),
     async close() {

@@ -372,6 +372,8 @@ export interface PortalStore {
    * abandons its pending ones and stores `record` (status pending).
    */
   createSmartcard(record: SmartcardRecord): Promise<boolean>;
+  /** In one transaction: createSmartcard, its handoff pending/card-read → done, the audit record. 'exists' (a live Smartcard) and 'not-pending' (a cancel won) write nothing. */
+  issueSmartcard(input: { record: SmartcardRecord; handoff: { id: string } & Required<Pick<HandoffPatch, 'holder' | 'certSha256' | 'completedAt'>>; audit: AuditEntry }): Promise<'issued' | 'exists' | 'not-pending'>;
   getSmartcard(id: string): Promise<SmartcardRecord | null>;
   findSmartcardByCert(certSha256: string): Promise<SmartcardRecord | null>;
   /** The active or blocked Smartcard of this UZI-nummer, if any. */
