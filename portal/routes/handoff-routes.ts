@@ -103,6 +103,8 @@ async function events(ctx: RouteContext, deps: HandoffRouteDeps, c: PortalContex
         const body = deps.handoffs.statusBody(r);
         const text = JSON.stringify(body);
         if (text !== last) {
+          // What the stream says is on disk first (store/group-commit.ts).
+          await ctx.store.durable();
           await stream.writeSSE({ event: 'state', data: text });
           last = text;
         }

@@ -16,6 +16,8 @@ export function registerPortalMiddleware(ctx: RouteContext, deps: { sessions: Se
   app.use('*', async (c, next) => {
     await deps.sessions.loadSession(c);
     await next();
+    // No answer leaves before what it may have read is on disk (store/group-commit.ts).
+    await ctx.store.durable();
     c.header('X-Content-Type-Options', 'nosniff');
     // same-origin, not no-referrer, everywhere but the wait page: with no-referrer Chrome sends
     // "Origin: null" on our own form posts, which the origin check then (rightly) refuses.

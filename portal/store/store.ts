@@ -277,7 +277,7 @@ export interface MemberQuery {
 export interface PortalStore {
   createHandoff(record: HandoffRecord): Promise<void>;
   getHandoff(id: string): Promise<HandoffRecord | null>;
-  /** Compare-and-set: true only for the call that turned an unused, live request into used. */
+  /** Compare-and-set: true only for the call that turned an unused, live request into used. On disk with the next write's commit. */
   markHandoffUsed(id: string, at: number): Promise<boolean>;
   /** Applies `patch` only when the stored state is one of `from`; true when it did. */
   updateHandoff(id: string, patch: HandoffPatch, from: readonly StoredHandoffState[]): Promise<boolean>;
@@ -393,5 +393,7 @@ export interface PortalStore {
   /** The OpenID Provider's aggregate (sqlite-oidc.ts). */
   oidc: OidcStore;
 
+  /** Settles once every write made so far is on disk (null: nothing waits); answers wait for it. */
+  durable(): Promise<void> | null;
   close(): Promise<void>;
 }
