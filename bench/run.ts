@@ -186,7 +186,7 @@ function rendererSize(): void {
 }
 
 async function validator(): Promise<number> {
-  const r = await benchValidator({ iterations: 300 });
+  const r = await benchValidator({ iterations: 250, rounds: 12 });
   bench('validator-raw-verify', r.rawVerifyMsPerToken, 'ms', 3);
   bench('validator-per-token', r.validatorMsPerToken, 'ms', 3, r.rawVerifyMsPerToken);
   bench('validator-new-card', r.validatorNewCardMsPerToken, 'ms', 3, r.rawVerifyMsPerToken);

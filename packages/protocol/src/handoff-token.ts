@@ -59,7 +59,8 @@ export const handoffTokenSchema = z.strictObject({
 });
 export type HandoffToken = z.infer<typeof handoffTokenSchema>;
 
-const utf8 = (s: string): Uint8Array => new TextEncoder().encode(s);
+const encoder = new TextEncoder();
+const utf8 = (s: string): Uint8Array => encoder.encode(s);
 
 function concatBytes(parts: Uint8Array[]): Uint8Array {
   const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
@@ -134,7 +135,16 @@ export function fromBase64Url(text: string): Uint8Array {
  * missing padding, so without this one set of bytes has several texts (and cache or audit keys).
  */
 export function isCanonicalBase64(text: string): boolean {
-  if (text.length % 4 !== 0 || !/^[A-Za-z0-9+/]*={0,2}$/.test(text)) return false;
+  return /^[A-Za-z0-9+/]*={0,2}$/.test(text) && hasCanonicalPadding(text);
+}
+
+/**
+ * The half of isCanonicalBase64 after the alphabet: for a text already known to be base64 characters
+ * with at most two trailing `=` (handoffTokenSchema checks that), padding as long as needed and its
+ * bits zero. The validator calls this after the schema, so a 2 KB certificate is scanned once, not twice.
+ */
+export function hasCanonicalPadding(text: string): boolean {
+  if (text.length % 4 !== 0) return false;
   // Decoding and encoding again would say the same; checking the one character before the padding
   // is enough, and keeps a 2 KB certificate from costing a round trip through strings.
   const pad = text.endsWith('==') ? 2 : text.endsWith('=') ? 1 : 0;
@@ -152,7 +162,12 @@ function unusedBitsZero(text: string, at: number, mask: number, alphabet = B64_A
 
 /** True when `text` is the one unpadded base64url text of its bytes (RFC 4648 §5), padding bits zero. */
 export function isCanonicalBase64Url(text: string): boolean {
-  if (text.length % 4 === 1 || !/^[A-Za-z0-9_-]*$/.test(text)) return false;
+  return /^[A-Za-z0-9_-]*$/.test(text) && hasCanonicalUrlPadding(text);
+}
+
+/** The half of isCanonicalBase64Url after the alphabet (see hasCanonicalPadding). */
+export function hasCanonicalUrlPadding(text: string): boolean {
+  if (text.length % 4 === 1) return false;
   // Unpadded: 2 or 3 characters in the last group carry 1 or 2 bytes and leave 4 or 2 bits unused.
   const rest = text.length % 4;
   return rest === 0 || unusedBitsZero(text, text.length - 1, rest === 2 ? 0x0f : 0x03, B64URL_ALPHABET);

@@ -1,7 +1,7 @@
 // The ZORG-ID handoff token validator (docs/handoff-protocol.md §5): a library a portal vendor can
 // use without the rest of the reference portal. Checks run in the documented order and stop at the
 // first failure, which is a ValidatorError with its own ERR_TOKEN_* code.
-import { fromBase64Url, handoffSignedDigest, type HandoffPurpose, type HandoffToken, type Sha256 } from '@zorgid/protocol';
+import { handoffSignedDigest, type HandoffPurpose, type HandoffToken, type Sha256 } from '@zorgid/protocol';
 import type { CardType, UziHolder } from '@zorgid/uzi';
 import type { ParsedCertificate } from './certificate';
 import { createCertificateCache, type CertificateCache } from './certificate-cache';
@@ -210,7 +210,8 @@ async function validate(checks: Checks, input: unknown, ctx: ValidateContext): P
     origin: request.origin,
     challenge: request.challenge,
     purpose: request.purpose,
-    browserCodeHash: fromBase64Url(token.browserCodeHash),
+    // Canonical base64url (step 1), so Node's decoder reads exactly its bytes.
+    browserCodeHash: Buffer.from(token.browserCodeHash, 'base64url'),
   });
   if (!verifyRs256Digest(cert.publicKey, signed, Buffer.from(token.signature, 'base64'))) refuse('ERR_TOKEN_SIGNATURE_INVALID');
 

@@ -6,8 +6,8 @@ import {
   HANDOFF_TOKEN_MAX_BYTES,
   HANDOFF_TOKEN_MIN_BYTES,
   handoffTokenSchema,
-  isCanonicalBase64,
-  isCanonicalBase64Url,
+  hasCanonicalPadding,
+  hasCanonicalUrlPadding,
   type HandoffToken,
 } from '@zorgid/protocol';
 import { parseCertificate, type ParsedCertificate } from './certificate';
@@ -53,13 +53,16 @@ function asJson(token: unknown): unknown {
   }
 }
 
-/** The base64 fields must each be the one text of their bytes (the certificate cache is keyed by text). */
+/**
+ * The base64 fields must each be the one text of their bytes (the certificate cache is keyed by text).
+ * Only for a token that passed handoffTokenSchema: its regexes have checked the alphabets already.
+ */
 function nonCanonicalField(token: HandoffToken): string | null {
-  if (token.browserCodeHash !== undefined && !isCanonicalBase64Url(token.browserCodeHash)) return 'browserCodeHash';
-  if (!isCanonicalBase64(token.certificate)) return 'certificate';
-  const i = (token.intermediates ?? []).findIndex((c) => !isCanonicalBase64(c));
+  if (token.browserCodeHash !== undefined && !hasCanonicalUrlPadding(token.browserCodeHash)) return 'browserCodeHash';
+  if (!hasCanonicalPadding(token.certificate)) return 'certificate';
+  const i = (token.intermediates ?? []).findIndex((c) => !hasCanonicalPadding(c));
   if (i !== -1) return `intermediates[${i}]`;
-  if (!isCanonicalBase64(token.signature)) return 'signature';
+  if (!hasCanonicalPadding(token.signature)) return 'signature';
   return null;
 }
 
