@@ -37,7 +37,7 @@ beforeEach(() => {
     CREATE TABLE child (p INTEGER REFERENCES parent(id) DEFERRABLE INITIALLY DEFERRED)`);
   other = new Database(path, { readonly: true });
   scheduled = [];
-  group = groupCommit(raw, (fn) => scheduled.push(fn));
+  group = groupCommit(raw, { schedule: (fn) => scheduled.push(fn) });
 });
 afterEach(() => {
   other.close();
@@ -122,5 +122,36 @@ describe('group commit', () => {
     expect(rowsSeenByAnotherConnection()).toEqual(['a']);
     runScheduled(); // the scheduled commit finds nothing open
     expect(raw.inTransaction).toBe(false);
+  });
+
+  it('with syncWal: a caller hears back only after the disk has the batch; a failed fsync reaches it', async () => {
+    const syncs: Array<(err: Error | null) => void> = [];
+    let syncedSynchronously = 0;
+    const synced = groupCommit(raw, {
+      schedule: (fn) => scheduled.push(fn),
+      syncWal: { async: (done) => syncs.push(done), sync: () => void syncedSynchronously++ },
+    });
+    const put = synced.method(async (v: string) => void synced.db.prepare('INSERT INTO t (v) VALUES (?)').run(v));
+    const a = put('a');
+    runScheduled();
+    expect(rowsSeenByAnotherConnection()).toEqual(['a']); // committed …
+    expect(syncs).toHaveLength(1);
+    expect(await settled(a)).toBe('pending'); // … but not yet on disk: no answer
+    expect(synced.durable()).not.toBeNull(); // and an answer that read it waits too
+    syncs.shift()!(null);
+    await a;
+    expect(synced.durable()).toBeNull();
+
+    const b = put('b');
+    runScheduled();
+    syncs.shift()!(new Error('EIO'));
+    await expect(b).rejects.toThrow('EIO');
+
+    // close: the open batch is committed and synced at once.
+    const c = put('c');
+    synced.flush();
+    await c;
+    expect(syncedSynchronously).toBe(1);
+    expect(syncs).toHaveLength(0);
   });
 });

@@ -1,9 +1,15 @@
 // Group commit (issue 16): the writes of one turn of the event loop share one transaction, and so one
-// fsync (synchronous = FULL), where each used to be a commit of its own. Under load that fsync was most
-// of a token's cost. What callers see does not change: a store call that wrote resolves only once its
-// transaction is on disk, so "returned means durable" still holds; a call that only read resolves at
-// once. A read may see a write of the open batch; `durable()` lets the portal hold every answer until
-// that batch is on disk (routes/portal-middleware.ts), so nothing is answered that a crash could undo.
+// fsync, where each used to be a commit of its own with its own fsync on the event loop. Under load
+// that fsync was most of a token's cost. What callers see does not change: a store call that wrote
+// resolves only once its transaction is on disk, so "returned means durable" still holds; a call that
+// only read resolves at once. A read may see a write of the open batch; `durable()` lets the portal
+// hold every answer until that batch is on disk (routes/portal-middleware.ts), so nothing is answered
+// that a crash or a power cut could undo.
+//
+// The fsync is the caller's `syncWal` (sqlite-store.ts: the WAL file's, on libuv's thread pool), run
+// after COMMIT and before anyone of the batch hears back, so the event loop goes on serving while the
+// disk works; SQLite itself then runs with synchronous = NORMAL, which in WAL mode differs from FULL
+// only in that fsync at commit. Without `syncWal` COMMIT is trusted to have synced (synchronous FULL).
 //
 // Statements are wrapped, not rewritten: `db` hands the store modules prepared statements whose writes
 // (better-sqlite3's `readonly` is false) first join the open batch, and transactions that run as
@@ -17,8 +23,15 @@ export interface GroupCommit {
   method<A extends unknown[], R>(fn: (...args: A) => Promise<R>): (...args: A) => Promise<R>;
   /** The commit of the batch open now; null when no write waits. */
   durable(): Promise<void> | null;
-  /** Commits the open batch now (before the database closes). */
+  /** Commits the open batch now and waits for the disk, synchronously (before the database closes). */
   flush(): void;
+}
+
+export interface GroupCommitOptions {
+  /** When the batch's COMMIT runs; default setImmediate (after this turn's I/O callbacks). */
+  schedule?: (fn: () => void) => void;
+  /** Makes what COMMIT wrote durable, off the event loop; `done(err)` when the disk has it. */
+  syncWal?: { async(done: (err: Error | null) => void): void; sync(): void };
 }
 
 interface Batch {
@@ -39,12 +52,29 @@ function newBatch(): Batch {
 const CHAINING = new Set(['pluck', 'expand', 'raw', 'bind', 'safeIntegers']);
 const EXECUTING = new Set(['run', 'get', 'all', 'iterate']);
 
-export function groupCommit(raw: Database.Database, schedule: (fn: () => void) => void = setImmediate): GroupCommit {
+export function groupCommit(raw: Database.Database, options: GroupCommitOptions = {}): GroupCommit {
+  const { schedule = setImmediate, syncWal } = options;
   let open: Batch | null = null;
+  // The last batch committed but not yet on disk (its fsync under way).
+  let syncing: Batch | null = null;
   let last: Promise<void> = Promise.resolve();
   let writes = 0;
 
-  const commit = () => {
+  const committed = (batch: Batch, synchronously: boolean) => {
+    if (!syncWal) return batch.resolve();
+    if (synchronously) {
+      syncWal.sync();
+      return batch.resolve();
+    }
+    syncing = batch;
+    syncWal.async((err) => {
+      if (syncing === batch) syncing = null;
+      if (err) batch.reject(err);
+      else batch.resolve();
+    });
+  };
+
+  const commit = (synchronously = false) => {
     const batch = open;
     if (!batch) return;
     open = null;
@@ -53,9 +83,14 @@ export function groupCommit(raw: Database.Database, schedule: (fn: () => void) =
       // batch's writes are gone, and each caller must hear so.
       if (!raw.inTransaction) throw new Error('the group commit transaction was rolled back');
       raw.exec('COMMIT');
-      batch.resolve();
     } catch (err) {
       if (raw.inTransaction) raw.exec('ROLLBACK');
+      batch.reject(err);
+      return;
+    }
+    try {
+      committed(batch, synchronously);
+    } catch (err) {
       batch.reject(err);
     }
   };
@@ -67,7 +102,7 @@ export function groupCommit(raw: Database.Database, schedule: (fn: () => void) =
     raw.exec('BEGIN IMMEDIATE');
     open = newBatch();
     last = open.promise;
-    schedule(commit);
+    schedule(() => commit());
   };
 
   const statement = (stmt: Database.Statement): Database.Statement => {
@@ -123,7 +158,10 @@ export function groupCommit(raw: Database.Database, schedule: (fn: () => void) =
         return result;
       };
     },
-    durable: () => open?.promise ?? null,
-    flush: commit,
+    durable: () => open?.promise ?? syncing?.promise ?? null,
+    flush() {
+      if (open) commit(true);
+      else if (syncing) syncWal?.sync();
+    },
   };
 }

@@ -1,6 +1,7 @@
 // The SQLite adapter of the portal store: opens the database (WAL, synchronous FULL), runs the numbered
 // migrations (migrations.ts) and composes one module per aggregate behind the one PortalStore, each
 // method's writes joining the group commit of its turn of the event loop (group-commit.ts).
+import { closeSync, fsync, fsyncSync, openSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { groupCommit, type GroupCommit } from './group-commit';
 import { migrate } from './migrations';
@@ -18,15 +19,19 @@ import type { PortalStore } from './store';
 export function openSqliteStore(path: string): PortalStore {
   const raw = new Database(path);
   raw.pragma('journal_mode = WAL');
-  // FULL: a write whose call returned (and was answered) survives a power cut too, not only a crash
-  // of the process (WAL's default NORMAL can lose the last commits on power loss).
+  // FULL until the group commit takes over the fsync of each commit (below): a write whose call
+  // returned (and was answered) survives a power cut too, not only a crash of the process.
   raw.pragma('synchronous = FULL');
   raw.pragma('foreign_keys = ON');
   raw.pragma('busy_timeout = 5000');
   // 32 MiB of page cache (SQLite's default is 2 MiB): the hot indexes of a national portal stay in memory.
   raw.pragma('cache_size = -32768');
   migrate(raw);
-  const group = groupCommit(raw);
+  const wal = walSync(path);
+  // NORMAL in WAL mode is FULL without the fsync at COMMIT; group-commit.ts does that fsync itself,
+  // on the thread pool, before anyone hears back.
+  if (wal) raw.pragma('synchronous = NORMAL');
+  const group = groupCommit(raw, { syncWal: wal ?? undefined });
   const { db } = group;
 
   const persons = personTables(db);
@@ -47,6 +52,7 @@ export function openSqliteStore(path: string): PortalStore {
     async close() {
       group.flush();
       raw.close();
+      wal?.close();
     },
   };
   return { ...viaGroupCommit(group, store), oidc: viaGroupCommit(group, store.oidc), durable: group.durable };
@@ -68,4 +74,23 @@ function viaGroupCommit<T extends object>(group: GroupCommit, methods: T): T {
     wrapped[name] = waits ? group.method(value as (...a: unknown[]) => Promise<unknown>) : value;
   }
   return wrapped as T;
+}
+
+/**
+ * fsync of the database's WAL file (`<path>-wal`, which lives as long as the connection), or null
+ * where there is none to open (then SQLite keeps syncing at COMMIT itself). fsync flushes the file,
+ * whichever descriptor asks, so SQLite's own frames are on disk when it returns.
+ */
+function walSync(path: string): { async(done: (err: Error | null) => void): void; sync(): void; close(): void } | null {
+  let fd: number;
+  try {
+    fd = openSync(`${path}-wal`, 'r+');
+  } catch {
+    return null;
+  }
+  return {
+    async: (done) => fsync(fd, (err) => done(err)),
+    sync: () => fsyncSync(fd),
+    close: () => closeSync(fd),
+  };
 }
