@@ -110,7 +110,8 @@ type Bounded = { ok: true; bytes: Uint8Array } | { ok: false };
 async function readBounded(c: Context<Env>, limit: number): Promise<Bounded> {
   const declared = c.req.header('content-length');
   if (declared !== undefined && c.req.header('transfer-encoding') === undefined && !(Number(declared) <= limit)) return { ok: false };
-  const bytes = await readCapped(c.req.raw.body, limit);
+  // On Node (server.ts) the request's own stream, not the web stream Hono would wrap around it.
+  const bytes = await readCapped(c.env?.incoming ?? c.req.raw.body, limit);
   return bytes ? { ok: true, bytes } : { ok: false };
 }
 

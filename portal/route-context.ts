@@ -1,12 +1,14 @@
 // What the portal's route modules share with server.ts: the store, the injected clock and rng, the
 // session helpers and the one way to refuse. Passed in, so the modules hold no state of their own.
+import type { IncomingMessage } from 'node:http';
 import type { Context, Hono } from 'hono';
 import type { UziHolder } from '@zorgid/uzi';
 import type { ErrorCode } from './errors';
 import type { HandoffPurpose } from '@zorgid/protocol';
 import type { AuditEntry, HandoffRecord, PortalStore, SessionRecord } from './store/store';
 
-export type Env = { Variables: { session: SessionRecord | null; sessionToken: string | null } };
+// Bindings: what @hono/node-server passes (server.ts); absent when a test calls app.fetch directly.
+export type Env = { Bindings: { incoming?: IncomingMessage }; Variables: { session: SessionRecord | null; sessionToken: string | null } };
 export type PortalContext = Context<Env>;
 
 export interface RouteContext {

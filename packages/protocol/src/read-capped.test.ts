@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { readCapped } from './read-capped';
 
@@ -23,5 +24,24 @@ describe('readCapped', () => {
     let cancelled = false;
     expect(await readCapped(stream([3, 3, 1000], () => (cancelled = true)), 5)).toBeNull();
     expect(cancelled).toBe(true);
+  });
+
+  it('reads a Node readable (the portal\'s IncomingMessage) the same way, and destroys it past the limit', async () => {
+    const node = (chunks: number[]) => {
+      let pulled = 0;
+      const r = new Readable({
+        read() {
+          if (pulled < chunks.length) this.push(new Uint8Array(chunks[pulled++]!).fill(pulled));
+          else this.push(null);
+        },
+      });
+      return { r, pulled: () => pulled };
+    };
+    const ok = node([3, 2]);
+    expect([...(await readCapped(ok.r, 5))!]).toEqual([1, 1, 1, 2, 2]);
+    const big = node([3, 3, 1000, 1000]);
+    expect(await readCapped(big.r, 5)).toBeNull();
+    expect(big.r.destroyed).toBe(true);
+    expect(big.pulled()).toBeLessThan(4);
   });
 });
