@@ -67,8 +67,20 @@ async function signOverhead(): Promise<void> {
         ours.push(performance.now() - t0);
       }
     }
+    // What isolation costs at the least: a sign crosses two round trips (app ⇄ card host ⇄ token
+    // worker), each to a side that sat idle during the signature and must be woken. One empty call to
+    // the host after the same idle time is the price of one such round trip.
+    const hop: number[] = [];
+    for (let i = 0; i < 200; i++) {
+      await new Promise((r) => setTimeout(r, 1));
+      const t0 = performance.now();
+      await host.readers();
+      hop.push(performance.now() - t0);
+    }
     bench('sign-raw-graphene-p50', median(raw), 'ms');
     bench('sign-card-host-p50', median(ours), 'ms', 2, median(raw));
+    bench('sign-card-host-extra-p50', median(ours) - median(raw), 'ms', 3);
+    bench('card-host-idle-round-trip-p50', median(hop), 'ms', 3);
   } finally {
     await host.close();
     token.dispose();
