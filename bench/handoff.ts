@@ -146,13 +146,14 @@ export async function benchHandoff(options: { rounds?: number } = {}): Promise<H
     // other): a plain process through OpenSC, no host, no HTTP; its first signature is not counted.
     await card.close();
     // Async: the virtual card's applet answers from this process's event loop.
-    const { stdout: rawOut } = await promisify(execFile)('npx', ['tsx', new URL('./raw-sign.ts', import.meta.url).pathname, OPENSC_PKCS11, `reader=${reader}`, LAB_PIN, pki.cards['Z-huisarts'].auth!.id, '7'], {
+    const { stdout: rawOut } = await promisify(execFile)('npx', ['tsx', new URL('./raw-sign.ts', import.meta.url).pathname, OPENSC_PKCS11, `reader=${reader}`, LAB_PIN, pki.cards['Z-huisarts'].auth!.id, '16'], {
       env: { ...process.env, ...openscLabEnv() },
       encoding: 'utf8',
       timeout: 60_000,
     });
     step('floor measured');
     const floorTimes = (JSON.parse(rawOut) as { times: number[] }).times.slice(1);
+    console.log(`# handoff floor: ${floorTimes.map((t) => t.toFixed(0)).join(' ')} ms`);
     const out: HandoffBench = { rounds, p50: median(times), p90: percentile(times, 90), firstAfterStart, firstAfterInsert, firstAfterInsertAtOnce, floorP50: median(floorTimes) };
     bench('handoff-raw-login-sign-p50', out.floorP50, 'ms', 0);
     bench('handoff-roundtrip-p50', out.p50, 'ms', 0, out.floorP50);
