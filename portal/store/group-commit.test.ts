@@ -153,5 +153,15 @@ describe('group commit', () => {
     await c;
     expect(syncedSynchronously).toBe(1);
     expect(syncs).toHaveLength(0);
+
+    // close while an fsync is under way: synced at once, and its late failure (a closed descriptor) is moot.
+    const d = put('d');
+    runScheduled();
+    expect(syncs).toHaveLength(1);
+    synced.flush();
+    await d;
+    expect(syncedSynchronously).toBe(2);
+    syncs.shift()!(new Error('EBADF'));
+    expect(synced.durable()).toBeNull();
   });
 });

@@ -160,8 +160,12 @@ export function groupCommit(raw: Database.Database, options: GroupCommitOptions 
     },
     durable: () => open?.promise ?? syncing?.promise ?? null,
     flush() {
-      if (open) commit(true);
-      else if (syncing) syncWal?.sync();
+      if (open) return commit(true);
+      if (!syncing) return;
+      // On disk now; the fsync still under way may fail once the descriptor is closed: it comes too late.
+      syncWal?.sync();
+      syncing.resolve();
+      syncing = null;
     },
   };
 }
