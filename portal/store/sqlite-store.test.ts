@@ -45,6 +45,8 @@ describe('portal SQLite store', () => {
     const reopened = openSqliteStore(path);
     expect(await reopened.getHandoff('a'.repeat(22))).toMatchObject({ state: 'pending' });
     await reopened.close();
+    // A store closed twice (a test that closed its portal, then the suite's close): the second is a no-op.
+    await expect(reopened.close()).resolves.toBeUndefined();
     const db = new Database(path, { readonly: true });
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);

@@ -88,9 +88,14 @@ function walSync(path: string): { async(done: (err: Error | null) => void): void
   } catch {
     return null;
   }
+  // Once closed, the number may belong to another file: never sync or close it again (a store closed twice).
+  let open = true;
   return {
-    async: (done) => fsync(fd, (err) => done(err)),
-    sync: () => fsyncSync(fd),
-    close: () => closeSync(fd),
+    async: (done) => (open ? fsync(fd, (err) => done(err)) : done(null)),
+    sync: () => open && fsyncSync(fd),
+    close: () => {
+      if (open) closeSync(fd);
+      open = false;
+    },
   };
 }
