@@ -11,6 +11,7 @@ import { changePin, initUserPin, loginWithPin } from './pkcs11-pin-adapter';
 import type { TokenAccess } from './token-access';
 import {
   SMARTCARD_PENDING_LABEL,
+  isSmartcardPin,
   type BlankInspection,
   type GenerateKeyRequest,
   type GeneratedKey,
@@ -105,7 +106,7 @@ function setUserPin(ctx: SmartcardContext, { slotId, authority, newPin }: SetPin
   let session: graphene.Session | undefined;
   let loggedIn = false;
   try {
-    if (newPin.length < 6 || newPin.length > 8 || !newPin.every((b) => b >= 0x30 && b <= 0x39)) throw new AppError('ERR_SMARTCARD_PIN_FORMAT');
+    if (!isSmartcardPin(newPin)) throw new AppError('ERR_SMARTCARD_PIN_FORMAT');
     session = ctx.slotById(slotId).open(RW);
     if (authority.kind === 'so') {
       loginWithPin(session, graphene.UserType.SO, authPin);

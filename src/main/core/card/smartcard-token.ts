@@ -18,6 +18,7 @@
 // or a transport PIN printed on the card letter, changed with C_SetPIN (`{ kind: 'transport' }`).
 import type { SignMechanism } from './card-port';
 import type { TokenAccess } from './token-access';
+import { isDigits } from '../secret-bytes';
 
 /** CKA_LABEL of the key pair and certificate of a finished ZORG-ID Smartcard. */
 export const SMARTCARD_KEY_LABEL = 'ZORG-ID Smartcard authenticatie';
@@ -25,6 +26,8 @@ export const SMARTCARD_KEY_LABEL = 'ZORG-ID Smartcard authenticatie';
 export const SMARTCARD_PENDING_LABEL = 'ZORG-ID Smartcard (aanmaken)';
 /** CKA_ID of the authentication key pair and certificate on a created ZORG-ID Smartcard. */
 export const SMARTCARD_KEY_ID = '01';
+/** A ZORG-ID Smartcard PIN: 6 to 8 digits (seed 003). */
+export const isSmartcardPin = (pin: Uint8Array): boolean => pin.length >= 6 && pin.length <= 8 && isDigits(pin);
 
 export interface BlankInspection {
   slotId: string;

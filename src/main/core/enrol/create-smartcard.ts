@@ -31,7 +31,7 @@ import {
   type Sha256,
 } from '@zorgid/protocol';
 import type { CardService } from '../card/card-port';
-import { SMARTCARD_KEY_ID, SMARTCARD_KEY_LABEL, SMARTCARD_PENDING_LABEL, type PinAuthority, type SmartcardTokenAccess } from '../card/smartcard-token';
+import { SMARTCARD_KEY_ID, SMARTCARD_KEY_LABEL, SMARTCARD_PENDING_LABEL, isSmartcardPin, type PinAuthority, type SmartcardTokenAccess } from '../card/smartcard-token';
 import { buildCsr } from '@zorgid/uzi';
 import { activationMessage } from '@zorgid/protocol';
 import type { SmartcardPortal } from './smartcard-portal';
@@ -85,7 +85,7 @@ const nodeSha256: Sha256 = (d) => new Uint8Array(createHash('sha256').update(d).
 /** The PIN rule of the ZORG-ID Smartcard: 6–8 digits, the two entries equal. Zeroes nothing. */
 export function checkNewPin(pin: Buffer, pinRepeat: Buffer): void {
   if (pin.length !== pinRepeat.length || !timingSafeEqual(pin, pinRepeat)) throw new AppError('ERR_SMARTCARD_PIN_MISMATCH');
-  if (pin.length < 6 || pin.length > 8 || !pin.every((b) => b >= 0x30 && b <= 0x39)) throw new AppError('ERR_SMARTCARD_PIN_FORMAT');
+  if (!isSmartcardPin(pin)) throw new AppError('ERR_SMARTCARD_PIN_FORMAT');
 }
 
 /**

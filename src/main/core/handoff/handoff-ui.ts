@@ -10,7 +10,7 @@ import { AppError } from '../../../shared/errors';
 import type { CardService } from '../card/card-port';
 import type { HandoffResult, HandoffScreens, PinRequest } from './handoff-flow';
 import type { HandoffFlow } from './loopback-listener';
-import { secretCopy } from '../secret-bytes';
+import { isDigits, secretCopy } from '../secret-bytes';
 
 /** How long a pinpad reader waits for the PIN; the card host's pinpad deadline (architecture.md). */
 export const PINPAD_TIMEOUT_MS = 90_000;
@@ -169,8 +169,7 @@ export function createHandoffUi(deps: HandoffUiDeps): HandoffUi {
         if (active?.info.flow !== flow || active.pending?.kind !== 'pin') return;
         const { status } = active.pending.request;
         const { min, max } = pinLengths(status);
-        const digits = pin.every((b) => b >= 0x30 && b <= 0x39);
-        const ok = status.pinpad ? pin.length === 0 : digits && pin.length >= min && pin.length <= max;
+        const ok = status.pinpad ? pin.length === 0 : isDigits(pin) && pin.length >= min && pin.length <= max;
         if (!ok) throw new AppError('ERR_PIN_FORMAT');
         const p = settle(flow);
         if (p?.kind !== 'pin') return;
