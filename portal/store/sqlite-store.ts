@@ -1,6 +1,7 @@
-// The SQLite adapter of the portal store: opens the database (WAL, synchronous FULL), runs the numbered
-// migrations (migrations.ts) and composes one module per aggregate behind the one PortalStore, each
-// method's writes joining the group commit of its turn of the event loop (group-commit.ts).
+// The SQLite adapter of the portal store: opens the database (WAL; each commit fsync'd before it is
+// answered, by the group commit), runs the numbered migrations (migrations.ts) and composes one module
+// per aggregate behind the one PortalStore, each method's writes joining the group commit of its turn
+// of the event loop (group-commit.ts).
 import { closeSync, fsync, fsyncSync, openSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { groupCommit, type GroupCommit } from './group-commit';
@@ -37,8 +38,10 @@ export function openSqliteStore(path: string): PortalStore {
   const persons = personTables(db);
   const memberships = membershipTables(db);
   const organisations = organisationTables(db, memberships.writes);
+  // One prepared insert for the audit records other aggregates write inside their own transactions.
+  const audit = auditInsert(db);
   const store: Omit<PortalStore, 'durable'> = {
-    ...handoffTables(db, { putUser: persons.writes.putUser, audit: auditInsert(db) }),
+    ...handoffTables(db, { putUser: persons.writes.putUser, audit }),
     ...sessionTables(db),
     ...loginQrTables(db),
     ...organisations.methods,
@@ -46,7 +49,7 @@ export function openSqliteStore(path: string): PortalStore {
     ...memberships.methods,
     ...enrolmentCodeTables(db, { persons: persons.writes, memberships: memberships.writes, organisations: organisations.writes }),
     ...enrolmentHandoffTables(db),
-    ...smartcardTables(db, { audit: auditInsert(db) }),
+    ...smartcardTables(db, { audit }),
     ...auditTable(db),
     ...oidcTables(db),
     async close() {
