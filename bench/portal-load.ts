@@ -42,7 +42,11 @@ export async function benchPortalLoad({ validatorMsPerToken, tokens = 3000 }: { 
     const first = requests.shift()!;
     const warm = await fetch(`${portal.url}${first.path}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: first.body });
     if (!warm.ok) throw new Error(`portal refused the warm-up token: ${warm.status} ${await warm.text()}`);
+    const busy0 = performance.eventLoopUtilization();
     const r = await loadFrom(dir, portal.url, requests);
+    const busy = performance.eventLoopUtilization(busy0);
+    // Where a token's time goes: the portal's event loop (one core at most) or waiting.
+    console.log(`# portal-load: the event loop busy ${(busy.active / requests.length).toFixed(3)} ms per token, ${((busy.active / r.durationMs) * 100).toFixed(0)} % of the client's run`);
     if (r.non2xx > 0 || r.errors > 0) console.log(`# portal-load: ${r.non2xx} non-2xx answers, ${r.errors} errors of ${r.requests}`);
     const accepted = r.requests - r.non2xx - r.errors;
     const rate = (accepted / r.durationMs) * 1000;

@@ -2,12 +2,18 @@
 // bounded while they stream in, malformed JSON, per-client and global token buckets on the injected
 // clock, and the same-origin rule on every state-changing browser route.
 import { mkdtempSync, rmSync } from 'node:fs';
-import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
+import { createServer, request as httpRequest, type IncomingHttpHeaders, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { getRequestListener } from '@hono/node-server';
+import { Hono, type Context } from 'hono';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { CardLabPki } from '../test/card-lab/pki';
-import type { RateLimits } from './rate-limit';
+import type { ErrorCode } from './errors';
+import { httpGuard } from './http-guard';
+import { createRateLimiter, type RateLimits } from './rate-limit';
+import type { Env } from './route-context';
 import { createPortal, type Portal } from './server';
 import { countRows, type CountedTable } from './store/row-counts';
 import { LAB_VALID_AT, labCrls, labTrust, loadLab } from '../test/card-lab/lab-tokens';
@@ -367,5 +373,43 @@ describe('same-origin rule on state-changing routes (CSRF)', () => {
       authorization: 'Bearer operator-token-of-the-test-1234',
     });
     expect(registered.status).toBe(201);
+  });
+});
+
+describe('the route reads the body the guard read', () => {
+  // The guard reads the body from Node's request and hands the bytes to the route through Hono's
+  // body cache: text(), json() and parseBody() must see what Request would have decoded.
+  let server: Server;
+  let url: string;
+  beforeAll(async () => {
+    const app = new Hono<Env>();
+    const refuse = (c: Context<Env>, code: ErrorCode) => c.json({ code }, 400);
+    app.use('*', httpGuard({ origin: () => url, limiter: createRateLimiter({ clock: () => 0 }), refuse, hasSessionCookie: () => false }));
+    app.post('/text', async (c) => c.json({ text: await c.req.text() }));
+    app.post('/json', async (c) => c.json({ json: (await c.req.json()) as unknown }));
+    app.post('/form', async (c) => c.json({ form: await c.req.parseBody() }));
+    app.post('/bytes', async (c) => c.json({ bytes: Buffer.from(await c.req.arrayBuffer()).toString('hex') }));
+    const listener = getRequestListener(app.fetch);
+    server = createServer((req, res) => void listener(req, res));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+  const post = async (path: string, type: string, body: Buffer) => {
+    const res = await fetch(`${url}${path}`, { method: 'POST', headers: { 'content-type': type, origin: url }, body });
+    return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+  };
+
+  it('gives JSON, text with a BOM and invalid UTF-8, a form and the raw bytes as Request decodes them', async () => {
+    const json = Buffer.from(JSON.stringify({ naam: 'Zorggroep Één', n: 1 }), 'utf8');
+    expect(await post('/json', 'application/json', json)).toEqual({ status: 200, body: { json: { naam: 'Zorggroep Één', n: 1 } } });
+    const odd = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('caf', 'utf8'), Buffer.from([0xc3, 0x28])]);
+    const expected = await new Request('http://x/', { method: 'POST', body: odd }).text();
+    expect(expected).toBe('caf\ufffd(');
+    expect(await post('/text', 'text/plain', odd)).toEqual({ status: 200, body: { text: expected } });
+    const form = Buffer.from(new URLSearchParams({ naam: 'Één & twee', ura: '90000123' }).toString(), 'utf8');
+    expect(await post('/form', 'application/x-www-form-urlencoded', form)).toEqual({ status: 200, body: { form: { naam: 'Één & twee', ura: '90000123' } } });
+    expect(await post('/bytes', 'application/octet-stream', odd)).toEqual({ status: 200, body: { bytes: odd.toString('hex') } });
   });
 });
