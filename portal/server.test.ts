@@ -119,6 +119,28 @@ describe('reference portal: landing page', () => {
     expect(js.headers.get('content-type')).toContain('javascript');
   });
 
+  it('puts the security headers on every answer: page, JSON, refusal, unknown path', async () => {
+    const browser = new Browser();
+    const id = await startHandoff(browser);
+    const page = await browser.fetch('/');
+    const answers = {
+      page,
+      json: await fetch(`${portal.url}/api/handoff/${id}`),
+      refusal: await fetch(`${portal.url}/api/handoff/${id}/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' }),
+      unknown: await fetch(`${portal.url}/bestaat-niet`),
+    };
+    for (const [name, res] of Object.entries(answers)) {
+      expect([name, res.headers.get('x-content-type-options')]).toEqual([name, 'nosniff']);
+      expect([name, res.headers.get('referrer-policy')]).toEqual([name, 'same-origin']);
+      expect([name, res.headers.get('cache-control')]).toEqual([name, 'no-store']);
+      await res.body?.cancel();
+    }
+    expect(answers.refusal.status).toBe(413); // ERR_TOKEN_SIZE: under 100 bytes
+    expect(answers.unknown.status).toBe(404);
+    expect(page.headers.get('x-frame-options')).toBe('DENY');
+    expect(answers.json.headers.get('content-security-policy')).toBeNull();
+  });
+
   it('refuses to create a handoff request for a page of another origin', async () => {
     const browser = new Browser();
     await browser.fetch('/');

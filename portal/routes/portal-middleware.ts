@@ -18,15 +18,18 @@ export function registerPortalMiddleware(ctx: RouteContext, deps: { sessions: Se
     await next();
     // No answer leaves before what it may have read is on disk (store/group-commit.ts).
     await ctx.store.durable();
-    c.header('X-Content-Type-Options', 'nosniff');
+    // Set on the answer's own headers: c.header() after the route would copy the whole Response for
+    // each header (three copies per answer, issue 16).
+    const headers = c.res.headers;
+    headers.set('X-Content-Type-Options', 'nosniff');
     // same-origin, not no-referrer, everywhere but the wait page: with no-referrer Chrome sends
     // "Origin: null" on our own form posts, which the origin check then (rightly) refuses.
-    if (!c.res.headers.has('Referrer-Policy')) c.header('Referrer-Policy', 'same-origin');
+    if (!headers.has('Referrer-Policy')) headers.set('Referrer-Policy', 'same-origin');
     // no-store unless the route chose otherwise (only the public Smartcard CRL does).
-    if (!c.req.path.startsWith('/crl/') || !c.res.headers.has('Cache-Control')) c.header('Cache-Control', 'no-store');
-    if (c.res.headers.get('content-type')?.startsWith('text/html')) {
-      c.header('Content-Security-Policy', contentSecurityPolicy(new URL(appUrl).origin));
-      c.header('X-Frame-Options', 'DENY');
+    if (!c.req.path.startsWith('/crl/') || !headers.has('Cache-Control')) headers.set('Cache-Control', 'no-store');
+    if (headers.get('content-type')?.startsWith('text/html')) {
+      headers.set('Content-Security-Policy', contentSecurityPolicy(new URL(appUrl).origin));
+      headers.set('X-Frame-Options', 'DENY');
     }
   });
 
