@@ -6,7 +6,8 @@
 // Call: `await benchHandoff()` (from bench/run.ts) — prints BENCH lines, returns the numbers; run under
 // `flock /tmp/zorgid-lab.lock` (the vpcd readers are shared).
 import { randomBytes } from 'node:crypto';
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
 import { promisify } from 'node:util';
 import { get } from 'node:http';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -31,8 +32,10 @@ export interface HandoffBench {
   firstAfterStart: number;
   /** The handoff starts SETTLE_MS after a freshly inserted card shows present. */
   firstAfterInsert: number;
-  /** The handoff starts the moment a freshly inserted card shows present. */
+  /** The handoff starts the moment a freshly inserted card shows present (median of AT_ONCE_ROUNDS). */
   firstAfterInsertAtOnce: number;
+  /** Its floor: a plain process from pcsclite's present to the signature (bench/raw-insert-sign.ts). */
+  atInsertFloor: number;
   /** Raw graphene open-session + login + sign + logout + close on the same card through OpenSC. */
   floorP50: number;
 }
@@ -48,6 +51,28 @@ function navigate(url: string): Promise<number> {
 }
 
 const SETTLE_MS = 2500;
+const AT_ONCE_ROUNDS = 3;
+
+/** One raw login at insert: the process starts with the reader empty, then the card goes in. */
+async function rawAtInsert(lab: Awaited<ReturnType<typeof startCardLab>>, reader: string, keyId: string): Promise<{ ms: number; tokenMs: number }> {
+  await lab.remove({ reader: 0 });
+  const child = spawn('npx', ['tsx', new URL('./raw-insert-sign.ts', import.meta.url).pathname, OPENSC_PKCS11, reader, LAB_PIN, keyId], {
+    env: { ...process.env, ...openscLabEnv() },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+  try {
+    const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
+    const first = await lines.next();
+    if (first.done || first.value !== 'ready') throw new Error(`raw-insert-sign did not start: ${String(first.value)}`);
+    await lab.insert('Z-huisarts', { reader: 0, waitForPcscd: false });
+    const answer = await lines.next();
+    if (answer.done) throw new Error('raw-insert-sign ended without a result');
+    return JSON.parse(answer.value) as { ms: number; tokenMs: number };
+  } finally {
+    clearTimeout(timer);
+  }
+}
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export async function benchHandoff(options: { rounds?: number } = {}): Promise<HandoffBench | null> {
@@ -139,9 +164,13 @@ export async function benchHandoff(options: { rounds?: number } = {}): Promise<H
     const firstAfterInsert = await once();
     // Worst case: the handoff arrives the moment the card shows present, while OpenSC still detects
     // it (1.4–1.7 s, build-notes.md) and the warm read waits for the token.
-    await reinsert();
-    const firstAfterInsertAtOnce = await once();
-    step(`after insert ${firstAfterInsert} / at once ${firstAfterInsertAtOnce}`);
+    const atOnce: number[] = [];
+    for (let i = 0; i < AT_ONCE_ROUNDS; i++) {
+      await reinsert();
+      atOnce.push(await once());
+    }
+    const firstAfterInsertAtOnce = median(atOnce);
+    step(`after insert ${firstAfterInsert} / at once ${atOnce.map((t) => t.toFixed(0)).join(' ')}`);
     // The floor, on the same card with our host gone (two OpenSC processes on one card wait on each
     // other): a plain process through OpenSC, no host, no HTTP; its first signature is not counted.
     await card.close();
@@ -154,14 +183,28 @@ export async function benchHandoff(options: { rounds?: number } = {}): Promise<H
     step('floor measured');
     const floorTimes = (JSON.parse(rawOut) as { times: number[] }).times.slice(1);
     console.log(`# handoff floor: ${floorTimes.map((t) => t.toFixed(0)).join(' ')} ms`);
-    const out: HandoffBench = { rounds, p50: median(times), p90: percentile(times, 90), firstAfterStart, firstAfterInsert, firstAfterInsertAtOnce, floorP50: median(floorTimes) };
+    const atInsert: Array<{ ms: number; tokenMs: number }> = [];
+    for (let i = 0; i < AT_ONCE_ROUNDS; i++) atInsert.push(await rawAtInsert(lab, reader, pki.cards['Z-huisarts'].auth!.id));
+    console.log(`# handoff at insert: ours ${atOnce.map((t) => t.toFixed(0)).join(' ')} ms; raw ${atInsert.map((r) => `${r.ms.toFixed(0)} (token listed at ${r.tokenMs.toFixed(0)})`).join(', ')} ms`);
+    const atInsertFloor = median(atInsert.map((r) => r.ms));
+    const out: HandoffBench = {
+      rounds,
+      p50: median(times),
+      p90: percentile(times, 90),
+      firstAfterStart,
+      firstAfterInsert,
+      firstAfterInsertAtOnce,
+      atInsertFloor,
+      floorP50: median(floorTimes),
+    };
     bench('handoff-raw-login-sign-p50', out.floorP50, 'ms', 0);
     bench('handoff-roundtrip-p50', out.p50, 'ms', 0, out.floorP50);
     bench('handoff-roundtrip-p90', out.p90, 'ms', 0, out.floorP50);
     bench('handoff-roundtrip-p50-over-floor', out.p50 - out.floorP50, 'ms', 0);
     bench('handoff-first-after-start', out.firstAfterStart, 'ms', 0, out.floorP50);
     bench('handoff-first-after-insert', out.firstAfterInsert, 'ms', 0, out.floorP50);
-    bench('handoff-first-after-insert-at-once', out.firstAfterInsertAtOnce, 'ms', 0, out.floorP50);
+    bench('handoff-raw-at-insert-p50', out.atInsertFloor, 'ms', 0);
+    bench('handoff-first-after-insert-at-once', out.firstAfterInsertAtOnce, 'ms', 0, out.atInsertFloor);
     return out;
   } finally {
     await listener.close();
