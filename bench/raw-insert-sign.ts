@@ -5,20 +5,8 @@
 // log out and close. Polls the slot list every 20 ms, tighter than the app's 250 ms.
 // `tsx bench/raw-insert-sign.ts <module> <reader> <pin> <idHex>`: prints "ready" once the reader is
 // seen empty, then one JSON line {ms, tokenMs} after the signature.
+import { openRawPcsc } from './raw-pcsc';
 import { KeyType, Module, ObjectClass, SessionFlag, UserType, type PrivateKey, type Slot, type X509Certificate } from 'graphene-pk11';
-
-interface RawReader {
-  name: string;
-  SCARD_STATE_PRESENT: number;
-  SCARD_STATE_EMPTY: number;
-  on(e: 'status', l: (s: { state: number }) => void): void;
-  on(e: 'error' | 'end', l: (...a: unknown[]) => void): void;
-}
-interface RawPcsc {
-  on(e: 'reader', l: (r: RawReader) => void): void;
-  on(e: 'error', l: (err: unknown) => void): void;
-  close(): void;
-}
 
 const [modulePath, reader, pin, idHex] = process.argv.slice(2);
 if (!modulePath || !reader || !pin || !idHex) throw new Error('usage: raw-insert-sign <module> <reader> <pin> <idHex>');
@@ -55,9 +43,7 @@ async function signAtInsert(t0: number): Promise<{ ms: number; tokenMs: number }
   return { ms: performance.now() - t0, tokenMs };
 }
 
-const pcscModule = (await import('pcsclite')) as unknown as { default?: () => RawPcsc } & (() => RawPcsc);
-const pcsc = (pcscModule.default ?? pcscModule)();
-pcsc.on('error', () => undefined);
+const pcsc = await openRawPcsc();
 const result = await new Promise<{ ms: number; tokenMs: number }>((resolve, reject) => {
   pcsc.on('reader', (r) => {
     r.on('error', () => undefined);

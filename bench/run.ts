@@ -24,6 +24,7 @@ import { loadCardLab } from '../test/card-lab/pki';
 import { createSoftHsmToken } from '../test/card-lab/softhsm';
 import { benchAuditLog } from './audit-log';
 import { compareResults, formatChanges, parseResults } from './compare';
+import { openRawPcsc } from './raw-pcsc';
 import { bench, median, percentile, results } from './stats';
 
 const root = new URL('..', import.meta.url).pathname;
@@ -87,28 +88,13 @@ async function signOverhead(): Promise<void> {
   }
 }
 
-interface RawReader {
-  name: string;
-  state: number;
-  SCARD_STATE_PRESENT: number;
-  on(e: 'status', l: (s: { state: number }) => void): void;
-  on(e: 'error' | 'end', l: (...a: unknown[]) => void): void;
-}
-interface RawPcsc {
-  on(e: 'reader', l: (r: RawReader) => void): void;
-  on(e: 'error', l: (err: unknown) => void): void;
-  close(): void;
-}
-
 /**
  * The floor of insert → event: plain pcsclite in this process, on the same reader, seeing the same
  * insert (a card becomes present in its status change). Both listeners time one insert, so each cycle
  * gives a pair.
  */
 async function rawPresence(readerName: string): Promise<{ next(): Promise<number>; close(): void }> {
-  const mod = (await import('pcsclite')) as unknown as { default?: () => RawPcsc } & (() => RawPcsc);
-  const pcsc = (mod.default ?? mod)();
-  pcsc.on('error', () => undefined);
+  const pcsc = await openRawPcsc();
   let waiter: ((t: number) => void) | null = null;
   pcsc.on('reader', (r) => {
     r.on('error', () => undefined);
