@@ -52,11 +52,13 @@ function navigate(url: string): Promise<number> {
 
 const SETTLE_MS = 2500;
 const AT_ONCE_ROUNDS = 3;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** One raw login at insert: the process starts with the reader empty, then the card goes in. */
 async function rawAtInsert(lab: Awaited<ReturnType<typeof startCardLab>>, reader: string, keyId: string): Promise<{ ms: number; tokenMs: number }> {
   await lab.remove({ reader: 0 });
-  const child = spawn('npx', ['tsx', new URL('./raw-insert-sign.ts', import.meta.url).pathname, OPENSC_PKCS11, reader, LAB_PIN, keyId], {
+  // Node itself with tsx's loader, not npx: a kill then reaches the process that waits on the card.
+  const child = spawn(process.execPath, ['--import', 'tsx', new URL('./raw-insert-sign.ts', import.meta.url).pathname, OPENSC_PKCS11, reader, LAB_PIN, keyId], {
     env: { ...process.env, ...openscLabEnv() },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -69,11 +71,14 @@ async function rawAtInsert(lab: Awaited<ReturnType<typeof startCardLab>>, reader
     const answer = await lines.next();
     if (answer.done) throw new Error('raw-insert-sign ended without a result');
     return JSON.parse(answer.value) as { ms: number; tokenMs: number };
+  } catch (err) {
+    // Not left waiting for an insert that will not come.
+    child.kill('SIGKILL');
+    throw err;
   } finally {
     clearTimeout(timer);
   }
 }
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export async function benchHandoff(options: { rounds?: number } = {}): Promise<HandoffBench | null> {
   const lab0 = labAvailability();
